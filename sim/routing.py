@@ -1,0 +1,156 @@
+"""Least-time routes over the grid: a directed graph of 8-neighbour legs solved by Dijkstra.
+
+Each leg between neighbouring cells costs the hours a battalion needs to march it
+(:func:`sim.movement.leg_time_h`: FM 21-18 rates, Naismith's ascent time, snow), so uphill and
+downhill differ and routes follow valleys and cross ridges at their passes. Legs along a road
+use road rates. The shortest-path search is scipy's compiled Dijkstra
+(``scipy.sparse.csgraph``); one search from an objective gives every cell's time to it and the
+next cell on the way, so a whole side shares one search per objective.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.sparse import coo_matrix, csr_matrix
+from scipy.sparse.csgraph import dijkstra
+
+from .movement import leg_time_h
+from .parameters import MovementParameters
+
+NEIGHBOUR_OFFSETS = [(-1, -1), (-1, 0), (-1, 1), (0, -1), (0, 1), (1, -1), (1, 0), (1, 1)]
+NO_PATH = -9999  # scipy's predecessor value for "no predecessor"
+
+
+class MarchGraph:
+    """The grid as a directed graph whose weights are march hours.
+
+    Args:
+        elevation_m: heights, indexed [x, y].
+        passable: cells a unit may enter (False for water), indexed [x, y].
+        cell_size_m: side of a cell in metres.
+        params: march rates.
+        road_legs: pairs of neighbouring cells (as flat indices) joined by a road.
+    """
+
+    def __init__(self, elevation_m: np.ndarray, passable: np.ndarray, cell_size_m: float,
+                 params: MovementParameters, road_legs: set[tuple[int, int]] | None = None):
+        self.shape = elevation_m.shape
+        self.size = elevation_m.size
+        self.cell_size_m = cell_size_m
+        self.params = params
+        self.road_legs = set(road_legs or ())
+        self._src, self._dst, self._dist_km, self._climb_m, self._slope = self._legs(
+            elevation_m, passable, cell_size_m
+        )
+        keys = self._src.astype(np.int64) * self.size + self._dst
+        self._key_order = np.argsort(keys)
+        self._sorted_keys = keys[self._key_order]
+        self._on_road = np.zeros(self._src.size, dtype=bool)
+        self.set_road_legs(self.road_legs)
+        self.version = 0
+        self._cache: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        self.update(snow_depth_m=None)
+
+    @staticmethod
+    def _legs(elevation_m, passable, cell_size_m):
+        width, height = elevation_m.shape
+        index = np.arange(width * height).reshape(width, height)
+        src, dst, dist, climb = [], [], [], []
+        for dx, dy in NEIGHBOUR_OFFSETS:
+            xs = slice(max(0, -dx), width - max(0, dx))
+            ys = slice(max(0, -dy), height - max(0, dy))
+            xd = slice(max(0, dx), width - max(0, -dx))
+            yd = slice(max(0, dy), height - max(0, -dy))
+            ok = passable[xs, ys] & passable[xd, yd]
+            src.append(index[xs, ys][ok])
+            dst.append(index[xd, yd][ok])
+            climb.append((elevation_m[xd, yd] - elevation_m[xs, ys])[ok])
+            dist.append(np.full(ok.sum(), np.hypot(dx, dy) * cell_size_m / 1000.0))
+        src, dst = np.concatenate(src), np.concatenate(dst)
+        dist, climb = np.concatenate(dist), np.concatenate(climb)
+        slope = np.degrees(np.arctan(np.abs(climb) / (dist * 1000.0)))
+        return src, dst, dist, climb, slope
+
+    def leg_hours(self, snow_depth_m: np.ndarray | None = None, night: bool = False) -> np.ndarray:
+        """March hours of every leg under the given snow cover (snow at the cell entered)."""
+        snow = 0.0 if snow_depth_m is None else np.ravel(snow_depth_m)[self._dst]
+        return leg_time_h(self._dist_km, self._climb_m, self._slope, self._on_road, night,
+                          snow, self.params)
+
+    def update(self, snow_depth_m: np.ndarray | None) -> None:
+        """Recompute leg weights (e.g. after the snow cover changed); clears cached routes."""
+        hours = self.leg_hours(snow_depth_m)
+        ok = np.isfinite(hours)
+        self.matrix = csr_matrix(
+            coo_matrix((hours[ok], (self._src[ok], self._dst[ok])), shape=(self.size, self.size))
+        )
+        self._reverse = self.matrix.T.tocsr()
+        self.version += 1
+        self._cache.clear()
+
+    def flat(self, cell: tuple[int, int]) -> int:
+        """Flat index of a cell."""
+        return int(cell[0]) * self.shape[1] + int(cell[1])
+
+    def cell(self, flat_index: int) -> tuple[int, int]:
+        """Cell of a flat index."""
+        return divmod(int(flat_index), self.shape[1])
+
+    def field_to(self, target: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+        """Hours from every cell to ``target`` and the next cell on the fastest way there.
+
+        Returns (hours, next_cell), both flat arrays; next_cell is -9999 where no way exists and
+        at the target itself.
+        """
+        key = self.flat(target)
+        if key not in self._cache:
+            hours, nxt = dijkstra(self._reverse, directed=True, indices=key,
+                                  return_predecessors=True)
+            self._cache[key] = (hours, nxt)
+        return self._cache[key]
+
+    def route(self, start: tuple[int, int], target: tuple[int, int]) -> list[tuple[int, int]]:
+        """Cells of the fastest way from start to target, both included ([] if none)."""
+        _, nxt = self.field_to(target)
+        here, goal = self.flat(start), self.flat(target)
+        path = [here]
+        while here != goal:
+            here = int(nxt[here])
+            if here == NO_PATH or len(path) > self.size:
+                return []
+            path.append(here)
+        return [self.cell(i) for i in path]
+
+    def route_from(self, start: tuple[int, int], target: tuple[int, int]) -> list[tuple[int, int]]:
+        """Like :meth:`route` but searched from the start (for one-off routes, not cached)."""
+        here, goal = self.flat(start), self.flat(target)
+        _, pred = dijkstra(self.matrix, directed=True, indices=here, return_predecessors=True,
+                           min_only=False)
+        if goal != here and pred[goal] == NO_PATH:
+            return []
+        path = [goal]
+        while path[-1] != here:
+            path.append(int(pred[path[-1]]))
+        return [self.cell(i) for i in reversed(path)]
+
+    def leg_ids(self, legs: list[tuple[int, int]]) -> np.ndarray:
+        """Positions of (source, target) flat-index pairs among the legs; -1 where none."""
+        if not legs:
+            return np.zeros(0, dtype=np.int64)
+        pairs = np.asarray(legs, dtype=np.int64)
+        keys = pairs[:, 0] * self.size + pairs[:, 1]
+        pos = np.clip(np.searchsorted(self._sorted_keys, keys), 0, self._sorted_keys.size - 1)
+        found = self._sorted_keys[pos] == keys
+        return np.where(found, self._key_order[pos], -1)
+
+    def is_road_leg(self, a: tuple[int, int], b: tuple[int, int]) -> bool:
+        """Whether the leg a -> b follows a road."""
+        k = int(self.leg_ids([(self.flat(a), self.flat(b))])[0])
+        return bool(k >= 0 and self._on_road[k])
+
+    def set_road_legs(self, road_legs: set[tuple[int, int]]) -> None:
+        """Mark the legs that follow a road (both directions must be given)."""
+        self.road_legs = set(road_legs)
+        self._on_road[:] = False
+        ids = self.leg_ids(sorted(self.road_legs))
+        self._on_road[ids[ids >= 0]] = True

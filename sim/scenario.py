@@ -1,0 +1,499 @@
+"""Scenario files: TOML in, a validated :class:`Scenario` out, or one clear error.
+
+A scenario holds the theatre (terrain file, extent, cell size), the named places, the road
+network, the sides and their plans, the battalions, the depots, the clock (start date, step
+length, duration) and any parameter overrides. A file may ``extends = "base.toml"`` another and
+give only what changes; tables merge key by key, lists are replaced whole.
+
+Every problem is reported as :class:`ScenarioError`, naming the file, the key, the value and
+what was expected; the command line prints it without a traceback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from enum import StrEnum
+from pathlib import Path
+from types import UnionType
+from typing import Any, Union, get_args, get_origin
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from .parameters import Parameters
+
+
+class ScenarioError(ValueError):
+    """A scenario that cannot be loaded; the message names file, key, value and expectation."""
+
+
+class Strict(BaseModel):
+    """Base for scenario tables: unknown keys are errors."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class PlaceKind(StrEnum):
+    """What a named place is; towns and villages shelter troops."""
+
+    TOWN = "town"
+    VILLAGE = "village"
+    PASS = "pass"
+    PEAK = "peak"
+    JUNCTION = "junction"
+    POSITION = "position"
+
+
+class RoadClass(StrEnum):
+    """Road classes of the network."""
+
+    PAVED = "paved"
+    TRACK = "track"
+
+
+class UnitType(StrEnum):
+    """Battalion types."""
+
+    MOTOR_RIFLE = "motor_rifle"
+    INFANTRY = "infantry"
+    ENGINEER = "engineer"
+    TANK = "tank"
+    ARTILLERY = "artillery"
+    ROCKET_ARTILLERY = "rocket_artillery"
+
+    @property
+    def road_bound(self) -> bool:
+        """Towed guns, rocket launchers and tanks keep to roads in the mountains."""
+        return self in (UnitType.ARTILLERY, UnitType.ROCKET_ARTILLERY, UnitType.TANK)
+
+
+class Quality(StrEnum):
+    """Troop quality, graded as Dupuy's QJM morale factor (``combat_science.md`` §2.2)."""
+
+    POOR = "poor"
+    FAIR = "fair"
+    GOOD = "good"
+    EXCELLENT = "excellent"
+
+
+class Posture(StrEnum):
+    """What a task asks of a battalion at its objective."""
+
+    ATTACK = "attack"
+    DEFEND = "defend"
+    MOVE = "move"
+
+
+class Extent(Strict):
+    """The theatre's box in degrees."""
+
+    north: float = Field(ge=-90, le=90)
+    south: float = Field(ge=-90, le=90)
+    west: float = Field(ge=-180, le=180)
+    east: float = Field(ge=-180, le=180)
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if not (self.north > self.south and self.east > self.west):
+            raise ValueError("expected north > south and east > west")
+        return self
+
+
+class Theatre(Strict):
+    """Terrain file, extent and grid."""
+
+    terrain_file: Path
+    extent: Extent
+    cell_size_m: float = Field(1000.0, ge=100, le=10000)
+    crs: str | None = None
+
+
+class Place(Strict):
+    """A named place at its coordinates, with the source of those coordinates."""
+
+    name: str
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+    kind: PlaceKind
+    elevation_m: float | None = None
+    source: str
+    verified: bool = True
+    note: str = ""
+
+
+class Road(Strict):
+    """A road or track through a sequence of named places."""
+
+    name: str
+    road_class: RoadClass
+    nodes: list[str] = Field(min_length=2)
+    source: str = ""
+    note: str = ""
+
+
+class Task(Strict):
+    """An order to one battalion: go to a place and take up a posture there."""
+
+    objective: str
+    posture: Posture = Posture.ATTACK
+
+
+class Phase(Strict):
+    """A phase of a side's plan: its orders and when they are given.
+
+    ``start`` is the date the order is issued (a commander's decision). ``after`` names an
+    earlier phase: the orders are issued once that phase's objectives are all reached (and not
+    before ``start`` if both are given). A phase with neither starts at once.
+    """
+
+    name: str
+    start: dt.date | None = None
+    after: str | None = None
+    tasks: dict[str, Task] = Field(default_factory=dict)
+
+    @field_validator("tasks", mode="before")
+    @classmethod
+    def _place_shorthand(cls, value):
+        if isinstance(value, dict):
+            return {k: ({"objective": v} if isinstance(v, str) else v) for k, v in value.items()}
+        return value
+
+
+class Reinforcement(Strict):
+    """Battalions that enter the theatre at a place on a date (a commander's decision)."""
+
+    battalions: list[str] = Field(min_length=1)
+    arrives: dt.date
+    at: str
+    source: str = ""
+
+
+class Plan(Strict):
+    """A side's plan: phases of orders, and reinforcements with their arrival dates."""
+
+    phases: list[Phase] = Field(default_factory=list)
+    reinforcements: list[Reinforcement] = Field(default_factory=list)
+
+
+class Side(Strict):
+    """A belligerent."""
+
+    name: str
+    colour: str = "#444444"
+    winter_equipment: float = Field(0.5, ge=0, le=1)
+    quality: Quality = Quality.FAIR
+    plan: Plan = Plan()
+
+
+class Battalion(Strict):
+    """A battalion: its side, type, strength and where it starts.
+
+    ``winter_equipment`` (0-1, share of a full cold-weather kit) and ``quality`` default to the
+    side's values.
+    """
+
+    name: str
+    side: str
+    type: UnitType
+    strength: int = Field(ge=0)
+    start: str
+    quality: Quality | None = None
+    winter_equipment: float | None = Field(None, ge=0, le=1)
+    oversnow_gear: bool = False
+    note: str = ""
+
+
+class Depot(Strict):
+    """A supply depot of a side at a named place."""
+
+    side: str
+    place: str
+    note: str = ""
+
+
+class Scenario(Strict):
+    """A whole scenario, validated; see the module docstring."""
+
+    name: str
+    description: str = ""
+    start_date: dt.date
+    step_hours: float = Field(6.0, gt=0, le=24)
+    duration_days: float = Field(gt=0, le=3650)
+    theatre: Theatre
+    places: dict[str, Place]
+    roads: dict[str, Road] = Field(default_factory=dict)
+    sides: dict[str, Side] = Field(min_length=1)
+    battalions: dict[str, Battalion] = Field(min_length=1)
+    depots: dict[str, Depot] = Field(default_factory=dict)
+    parameters: Parameters = Parameters()
+    source_file: Path | None = Field(None, exclude=True)
+
+    @field_validator("step_hours")
+    @classmethod
+    def _divides_day(cls, value: float) -> float:
+        if abs(24 / value - round(24 / value)) > 1e-9:
+            raise ValueError("expected a step that divides the day (1, 2, 3, 4, 6, 8, 12 or 24)")
+        return value
+
+    @property
+    def steps(self) -> int:
+        """Number of steps in the run."""
+        return int(round(self.duration_days * 24 / self.step_hours))
+
+    @property
+    def end_date(self) -> dt.date:
+        """The date the run ends."""
+        return self.start_date + dt.timedelta(days=self.duration_days)
+
+    def battalion_quality(self, battalion_id: str) -> Quality:
+        """A battalion's quality, or its side's."""
+        b = self.battalions[battalion_id]
+        return b.quality or self.sides[b.side].quality
+
+    def battalion_winter_equipment(self, battalion_id: str) -> float:
+        """A battalion's winter equipment, or its side's."""
+        b = self.battalions[battalion_id]
+        if b.winter_equipment is not None:
+            return b.winter_equipment
+        return self.sides[b.side].winter_equipment
+
+    def reinforcement_ids(self) -> set[str]:
+        """Battalions that arrive later rather than start on the map."""
+        return {b for side in self.sides.values() for r in side.plan.reinforcements
+                for b in r.battalions}
+
+    @model_validator(mode="after")
+    def _references(self):
+        problems = []
+
+        def need(container, key, where, what):
+            if key not in container:
+                known = ", ".join(sorted(container)) or "none"
+                problems.append(f"{where} = {key!r}: expected one of the {what} ({known})")
+
+        for road_id, road in self.roads.items():
+            for i, node in enumerate(road.nodes):
+                need(self.places, node, f"roads.{road_id}.nodes[{i}]", "places")
+        for bid, b in self.battalions.items():
+            need(self.sides, b.side, f"battalions.{bid}.side", "sides")
+            need(self.places, b.start, f"battalions.{bid}.start", "places")
+        for did, d in self.depots.items():
+            need(self.sides, d.side, f"depots.{did}.side", "sides")
+            need(self.places, d.place, f"depots.{did}.place", "places")
+        for sid, side in self.sides.items():
+            phase_names = [p.name for p in side.plan.phases]
+            for i, phase in enumerate(side.plan.phases):
+                where = f"sides.{sid}.plan.phases[{i}]"
+                if phase.after is not None and phase.after not in phase_names[:i]:
+                    problems.append(f"{where}.after = {phase.after!r}: expected the name of an "
+                                    f"earlier phase ({', '.join(phase_names[:i]) or 'none'})")
+                for bid, task in phase.tasks.items():
+                    need(self.battalions, bid, f"{where}.tasks", "battalions")
+                    if bid in self.battalions and self.battalions[bid].side != sid:
+                        problems.append(f"{where}.tasks.{bid}: battalion of side "
+                                        f"{self.battalions[bid].side!r}, expected side {sid!r}")
+                    need(self.places, task.objective, f"{where}.tasks.{bid}.objective", "places")
+            for i, r in enumerate(side.plan.reinforcements):
+                where = f"sides.{sid}.plan.reinforcements[{i}]"
+                need(self.places, r.at, f"{where}.at", "places")
+                for bid in r.battalions:
+                    need(self.battalions, bid, f"{where}.battalions", "battalions")
+                    if bid in self.battalions and self.battalions[bid].side != sid:
+                        problems.append(f"{where}.battalions: {bid!r} belongs to side "
+                                        f"{self.battalions[bid].side!r}, expected {sid!r}")
+                if r.arrives < self.start_date:
+                    problems.append(f"{where}.arrives = {r.arrives}: expected a date on or after "
+                                    f"start_date {self.start_date}")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def load_scenario(path: str | Path, overrides: list[str] | None = None) -> Scenario:
+    """Read, merge (``extends``), override (``key.path=value``) and validate a scenario file."""
+    path = Path(path)
+    raw = _read_with_extends(path, seen=())
+    for item in overrides or []:
+        _apply_override(raw, item, path)
+    raw.setdefault("name", path.stem)
+    return validate_scenario(raw, path)
+
+
+def validate_scenario(raw: dict[str, Any], path: Path) -> Scenario:
+    """Validate a merged scenario dictionary, turning pydantic's report into a ScenarioError."""
+    try:
+        scenario = Scenario.model_validate(raw)
+    except ValidationError as exc:
+        raise ScenarioError(_describe(exc, path, raw)) from None
+    scenario.source_file = path
+    if not scenario.theatre.terrain_file.is_file():
+        raise ScenarioError(
+            f"{path}: theatre.terrain_file = '{scenario.theatre.terrain_file}': file not found; "
+            "expected a terrain file (.npz, .hgt or .tif; build the default with "
+            "'python -m sim.build_terrain')"
+        )
+    return scenario
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        raise ScenarioError(f"{path}: scenario file not found")
+    text = path.read_text(encoding="utf-8")
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        match = re.search(r"line (\d+)", message)
+        if match:
+            line = text.splitlines()[int(match[1]) - 1] if int(match[1]) <= len(
+                text.splitlines()) else ""
+            key, _, value = line.partition("=")
+            if value:
+                raise ScenarioError(
+                    f"{path}: line {match[1]}: {key.strip()} = {value.strip()}: {message}; "
+                    "expected a valid TOML value (dates as YYYY-MM-DD that exist)"
+                ) from None
+        raise ScenarioError(f"{path}: not valid TOML: {message}") from None
+
+
+def _read_with_extends(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
+    resolved = path.resolve()
+    if resolved in seen:
+        raise ScenarioError(f"{path}: extends = ...: the chain of 'extends' loops back on itself")
+    raw = _read_toml(path)
+    theatre = raw.get("theatre")
+    if isinstance(theatre, dict) and isinstance(theatre.get("terrain_file"), str):
+        theatre["terrain_file"] = str((path.parent / theatre["terrain_file"]).resolve())
+    base_name = raw.pop("extends", None)
+    if base_name is None:
+        return raw
+    if not isinstance(base_name, str):
+        raise ScenarioError(f"{path}: extends = {base_name!r}: expected a path to a scenario file")
+    base = _read_with_extends(path.parent / base_name, seen + (resolved,))
+    if "name" not in raw:
+        base.pop("name", None)
+    return _merge(base, raw)
+
+
+def _merge(base: dict[str, Any], change: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in change.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def parse_override(item: str) -> tuple[list[str], Any]:
+    """Split ``a.b.c=value`` into its key path and a TOML-typed value (strings need no quotes)."""
+    key, sep, text = item.partition("=")
+    if not sep or not key.strip():
+        raise ScenarioError(f"--set {item!r}: expected key.path=value")
+    try:
+        value = tomllib.loads(f"v = {text.strip()}")["v"]
+    except tomllib.TOMLDecodeError:
+        value = text.strip()
+    return key.strip().split("."), value
+
+
+def _apply_override(raw: dict[str, Any], item: str, path: Path) -> None:
+    keys, value = parse_override(item)
+    node: Any = raw
+    for depth, key in enumerate(keys[:-1]):
+        where = ".".join(keys[: depth + 1])
+        if isinstance(node, list):
+            if not key.isdigit() or int(key) >= len(node):
+                raise ScenarioError(f"{path}: --set {item}: {where}: expected a list index "
+                                    f"below {len(node)}")
+            node = node[int(key)]
+        elif isinstance(node, dict):
+            node = node.setdefault(key, {})
+        else:
+            raise ScenarioError(f"{path}: --set {item}: {where} is a value, not a table")
+    last = keys[-1]
+    if isinstance(node, list):
+        if not last.isdigit() or int(last) >= len(node):
+            raise ScenarioError(f"{path}: --set {item}: expected a list index below {len(node)}")
+        node[int(last)] = value
+    elif isinstance(node, dict):
+        if last == "terrain_file" and isinstance(value, str):
+            value = str(Path(value).resolve())
+        node[last] = value
+    else:
+        raise ScenarioError(f"{path}: --set {item}: {'.'.join(keys[:-1])} is a value, not a table")
+
+
+def _describe(exc: ValidationError, path: Path, raw: dict[str, Any]) -> str:
+    lines = []
+    for error in exc.errors():
+        loc = _format_loc(error["loc"])
+        message = error["msg"]
+        if message.startswith("Value error, "):
+            message = message[len("Value error, "):]
+        if error["type"] == "missing":
+            lines.append(f"{path}: {loc}: missing; expected this key to be given")
+        elif error["type"] == "extra_forbidden":
+            lines.append(f"{path}: {loc} = {error['input']!r}: unknown key; expected one of "
+                         f"{_known_keys(error['loc'])}")
+        elif not loc:
+            lines.append(f"{path}: {message}")
+        else:
+            lines.append(f"{path}: {loc} = {error['input']!r}: {_expected(message)}")
+    return "\n".join(lines)
+
+
+def _expected(message: str) -> str:
+    text = message[0].lower() + message[1:] if message else message
+    if text.startswith("input should be "):
+        return "expected " + text[len("input should be "):]
+    if text.startswith("expected "):
+        return text
+    return text
+
+
+def _format_loc(loc: tuple) -> str:
+    parts = []
+    for item in loc:
+        if isinstance(item, int):
+            parts.append(f"[{item}]")
+        elif item in ("function-after", "function-before") or str(item).startswith("function-"):
+            continue
+        else:
+            parts.append(("." if parts else "") + str(item))
+    return "".join(parts)
+
+
+def _known_keys(loc: tuple) -> str:
+    current: Any = Scenario
+    for item in loc[:-1]:
+        current = _descend(current, item)
+        if current is None:
+            return "the documented keys"
+    fields = getattr(_unwrap(current), "model_fields", None) or {}
+    return ", ".join(name for name in fields if name != "source_file") or "the documented keys"
+
+
+def _descend(annotation: Any, item: Any) -> Any:
+    annotation = _unwrap(annotation)
+    if get_origin(annotation) in (dict, list):
+        return get_args(annotation)[-1]
+    fields = getattr(annotation, "model_fields", None)
+    if fields is not None and item in fields:
+        return fields[item].annotation
+    return None
+
+
+def _unwrap(annotation: Any) -> Any:
+    """Strip Optional/Union down to the model, dict or list inside it."""
+    if get_origin(annotation) in (Union, UnionType):
+        for arg in get_args(annotation):
+            if get_origin(arg) in (dict, list) or (
+                isinstance(arg, type) and issubclass(arg, BaseModel)
+            ):
+                return arg
+    return annotation
