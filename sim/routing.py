@@ -88,6 +88,22 @@ class MarchGraph:
         self.version += 1
         self._cache.clear()
 
+    def copy(self) -> MarchGraph:
+        """A graph sharing the static legs but with its own weights and route cache."""
+        clone = object.__new__(MarchGraph)
+        clone.__dict__.update(self.__dict__)
+        clone._on_road = self._on_road.copy()
+        clone._cache = {}
+        clone.update(None)
+        return clone
+
+    def leg(self, a: tuple[int, int], b: tuple[int, int]):
+        """Distance (km), climb (m), slope (deg) and road flag of the leg a -> b."""
+        k = int(self.leg_ids([(self.flat(a), self.flat(b))])[0])
+        if k < 0:
+            raise KeyError(f"no leg from {a} to {b}")
+        return self._dist_km[k], self._climb_m[k], self._slope[k], bool(self._on_road[k])
+
     def flat(self, cell: tuple[int, int]) -> int:
         """Flat index of a cell."""
         return int(cell[0]) * self.shape[1] + int(cell[1])

@@ -1,0 +1,167 @@
+"""Who acts: battalions that march and hold ground, and the depots that feed them.
+
+A :class:`Battalion` is a Mesa ``CellAgent`` on the terrain grid. It carries out the task its
+side's plan gives it (:mod:`sim.plans`): it marches along the fastest route to the objective
+(:mod:`sim.routing`) at field-manual rates (:mod:`sim.movement`) during the hours of daylight
+of each step, and takes up its posture on arrival. Its losses are kept by cause so that
+personnel is conserved: strength + every loss = men who ever joined the battalion.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from mesa.discrete_space import CellAgent, FixedAgent
+
+from .movement import leg_time_h
+from .routing import NO_PATH
+from .scenario import Posture, Quality, Task, UnitType
+
+LOSS_CAUSES = ("killed", "wounded", "missing", "cold_injured", "cold_dead", "avalanche_dead")
+DEATH_CAUSES = ("killed", "cold_dead", "avalanche_dead")
+
+
+class UnitState(Enum):
+    """What a battalion is doing."""
+
+    HOLDING = "holding"
+    MARCHING = "marching"
+    BLOCKED = "blocked"
+    DESTROYED = "destroyed"
+
+
+class Battalion(CellAgent):
+    """A battalion on the grid.
+
+    Args:
+        model: the model.
+        battalion_id: the scenario key of the battalion.
+        name: its full name.
+        side: the side id.
+        unit_type: its type.
+        strength: men at arrival.
+        quality: troop quality (QJM morale grade).
+        winter_equipment: share of a full cold-weather kit, 0-1.
+        oversnow_gear: whether it has skis or snowshoes.
+        cell: the grid cell where it enters.
+    """
+
+    def __init__(self, model, battalion_id: str, name: str, side: str, unit_type: UnitType,
+                 strength: int, quality: Quality, winter_equipment: float, oversnow_gear: bool,
+                 cell):
+        super().__init__(model)
+        self.battalion_id = battalion_id
+        self.name = name
+        self.side = side
+        self.unit_type = unit_type
+        self.strength = int(strength)
+        self.joined = int(strength)
+        self.quality = quality
+        self.winter_equipment = winter_equipment
+        self.oversnow_gear = oversnow_gear
+        self.losses = dict.fromkeys(LOSS_CAUSES, 0)
+        self.state = UnitState.HOLDING
+        self.task: Task | None = None
+        self.objective_cell: tuple[int, int] | None = None
+        self.leg_hours_done = 0.0
+        self.km_marched = 0.0
+        self.cell = cell
+        self.track: list[tuple[int, int]] = [cell.coordinate]
+
+    # ------------------------------------------------------------------ properties
+
+    @property
+    def coordinate(self) -> tuple[int, int]:
+        """The grid cell (x, y) the battalion stands on."""
+        return self.cell.coordinate
+
+    @property
+    def graph(self):
+        """The march graph for this battalion's type of movement."""
+        return self.model.road_bound_graph if self.unit_type.road_bound else self.model.foot_graph
+
+    @property
+    def at_objective(self) -> bool:
+        """Whether the battalion stands on its objective (or has none)."""
+        return self.objective_cell is None or self.coordinate == self.objective_cell
+
+    @property
+    def in_field(self) -> bool:
+        """Whether the battalion still exists as a unit."""
+        return self.state != UnitState.DESTROYED and self.strength > 0
+
+    @property
+    def dead(self) -> int:
+        """Men dead of any cause."""
+        return sum(self.losses[c] for c in DEATH_CAUSES)
+
+    @property
+    def posture(self) -> Posture:
+        """The posture of the current task (defend when there is none)."""
+        return self.task.posture if self.task else Posture.DEFEND
+
+    # ------------------------------------------------------------------ behaviour
+
+    def receive_task(self, task: Task) -> None:
+        """Take a new task from the side's plan."""
+        self.task = task
+        self.objective_cell = self.model.world.places[task.objective]
+        self.leg_hours_done = 0.0
+        self.state = UnitState.HOLDING if self.at_objective else UnitState.MARCHING
+
+    def lose(self, cause: str, men: int) -> int:
+        """Remove up to ``men`` from the ranks for a cause; returns how many were removed."""
+        men = max(0, min(int(men), self.strength))
+        self.strength -= men
+        self.losses[cause] += men
+        if self.strength == 0:
+            self.state = UnitState.DESTROYED
+        return men
+
+    def march(self, hours: float, night: bool = False) -> None:
+        """March towards the objective for up to ``hours`` hours.
+
+        Each leg to a neighbouring cell takes :func:`sim.movement.leg_time_h` hours under the
+        snow of the cell entered; time left over at the end is banked towards the next leg.
+        """
+        if self.state == UnitState.DESTROYED or self.at_objective or hours <= 0:
+            if self.at_objective and self.state == UnitState.MARCHING:
+                self.state = UnitState.HOLDING
+            return
+        graph = self.graph
+        _, next_cell = graph.field_to(self.objective_cell)
+        params = self.model.spec.parameters.movement
+        snow = self.model.snow_depth_m
+        budget = hours + self.leg_hours_done
+        while not self.at_objective:
+            nxt = int(next_cell[graph.flat(self.coordinate)])
+            if nxt == NO_PATH:
+                self.state = UnitState.BLOCKED
+                self.leg_hours_done = 0.0
+                return
+            target = graph.cell(nxt)
+            dist_km, climb_m, slope, on_road = graph.leg(self.coordinate, target)
+            need = float(leg_time_h(dist_km, climb_m, slope, on_road, night,
+                                    snow[target] if snow is not None else 0.0, params,
+                                    self.oversnow_gear))
+            if budget < need:
+                self.leg_hours_done = budget
+                self.state = UnitState.MARCHING
+                return
+            budget -= need
+            self.cell = self.model.grid[target]
+            self.track.append(target)
+            self.km_marched += float(dist_km)
+        self.leg_hours_done = 0.0
+        self.state = UnitState.HOLDING
+
+
+class Depot(FixedAgent):
+    """A supply depot of a side at a named place."""
+
+    def __init__(self, model, depot_id: str, side: str, place: str, cell):
+        super().__init__(model)
+        self.depot_id = depot_id
+        self.side = side
+        self.place = place
+        self.cell = cell

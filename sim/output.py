@@ -1,0 +1,90 @@
+"""What a run leaves behind: summary.json, a time series, the event log and a map.
+
+Files are written to a temporary name and renamed into place, so an interrupted write never
+leaves a half file behind.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .agents import Battalion
+
+
+def summarise(model) -> dict[str, Any]:
+    """The run's summary: scenario, seed, dates and each side's personnel by state and cause."""
+    spec = model.spec
+    return {
+        "scenario": spec.name,
+        "seed": model.seed,
+        "start_date": spec.start_date.isoformat(),
+        "end_date": model.clock.at(model.time).date().isoformat(),
+        "steps": int(model.time),
+        "step_hours": spec.step_hours,
+        "sides": {side: model.side_totals(side) for side in spec.sides},
+    }
+
+
+def unit_timeseries(model) -> pd.DataFrame:
+    """One row per battalion per collected step, with dates and coordinates."""
+    frame = model.datacollector.get_agenttype_vars_dataframe(Battalion).reset_index()
+    frame = frame.rename(columns={"Step": "step", "AgentID": "agent_id"})
+    frame["date"] = [model.clock.at(s).isoformat() for s in frame["step"]]
+    terrain = model.world.terrain
+    frame["lat"] = terrain.lat[frame["x"], frame["y"]]
+    frame["lon"] = terrain.lon[frame["x"], frame["y"]]
+    return frame
+
+
+def model_timeseries(model) -> pd.DataFrame:
+    """One row per collected step with the model-level series."""
+    frame = model.datacollector.get_model_vars_dataframe()
+    frame.index.name = "step"
+    return frame.reset_index()
+
+
+def write_outputs(model, out_dir: Path, map_png: bool = True) -> dict[str, Path]:
+    """Write summary.json, timeseries.parquet, units.parquet, events.jsonl and map.png."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = {
+        "summary": out_dir / "summary.json",
+        "timeseries": out_dir / "timeseries.parquet",
+        "units": out_dir / "units.parquet",
+        "events": out_dir / "events.jsonl",
+    }
+    _atomic_write_text(paths["summary"], json.dumps(summarise(model), indent=2) + "\n")
+    _atomic_write_frame(paths["timeseries"], model_timeseries(model))
+    _atomic_write_frame(paths["units"], unit_timeseries(model))
+    _atomic_write_text(paths["events"], "".join(json.dumps(e) + "\n" for e in model.events))
+    if map_png:
+        from .mapping import draw_map
+
+        paths["map"] = out_dir / "map.png"
+        fig = draw_map(model)
+        _atomic(paths["map"], lambda tmp: fig.savefig(tmp, dpi=120, format="png"))
+    return paths
+
+
+def _atomic(path: Path, write) -> None:
+    handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    os.close(handle)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def _atomic_write_text(path: Path, text: str) -> None:
+    _atomic(path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+
+
+def _atomic_write_frame(path: Path, frame: pd.DataFrame) -> None:
+    _atomic(path, lambda tmp: frame.to_parquet(tmp, index=False))
