@@ -1,6 +1,10 @@
 #!/usr/bin/env python
-"""Replay Operation Kalbajar: ``python run_sim.py`` (historical scenario, seed 0) or
-``python run_sim.py run SCENARIO [--seed N] [--set key=value] [--out DIR]``; see ``--help``."""
+"""Replay Operation Kalbajar.
+
+``python run_sim.py`` replays the historical scenario with seed 0;
+``python run_sim.py run SCENARIO [--seed N] [--set key=value] [--out DIR]`` runs any scenario.
+See ``--help``.
+"""
 
 from sim.cli import main
 

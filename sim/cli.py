@@ -45,7 +45,10 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit code."""
     argv = sys.argv[1:] if argv is None else argv
     parser = build_parser()
-    args = parser.parse_args(argv or ["run"])
+    commands = {"run", "-h", "--help"}
+    if not argv or argv[0] not in commands:
+        argv = ["run", *argv]  # options without a command apply to the historical replay
+    args = parser.parse_args(argv)
     from .scenario import ScenarioError
 
     try:

@@ -39,15 +39,15 @@ class KalbajarModel(mesa.Model):
     def __init__(self, scenario: Scenario, rng: Any = None):
         super().__init__(rng=rng)
         self.seed = rng if isinstance(rng, int) else None
-        self.spec = scenario  # the validated scenario (Mesa's own `scenario` is its parameter object)
+        # The validated scenario (Mesa's own ``Model.scenario`` is a different object).
+        self.spec = scenario
         self.world = build_world(scenario)
         terrain = self.world.terrain
         self.foot_graph = self.world.foot_graph.copy()
         self.road_bound_graph = self.world.road_bound_graph.copy()
         self.grid = OrthogonalMooreGrid(terrain.shape, torus=False, random=self.random)
-        self.grid.add_property_layer(PropertyLayer.from_data("elevation_m", terrain.elevation_m))
-        self.grid.add_property_layer(PropertyLayer.from_data("slope_deg", terrain.slope_deg))
-        self.grid.add_property_layer(PropertyLayer.from_data("terrain_class", terrain.terrain_class))
+        for name in ("elevation_m", "slope_deg", "terrain_class"):
+            self.grid.add_property_layer(PropertyLayer.from_data(name, getattr(terrain, name)))
         self.snow_depth_m: np.ndarray | None = None
         centre_lat = float(terrain.lat[terrain.width // 2, terrain.height // 2])
         self.clock = Clock(scenario.start_date, scenario.step_hours, centre_lat)

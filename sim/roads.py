@@ -67,16 +67,16 @@ class RoadNetwork:
             self.graph.add_node(place_id, name=place.name, kind=str(place.kind), pos=cell,
                                 lat=place.lat, lon=place.lon)
         for road_id, road in scenario.roads.items():
-            for u, v in zip(road.nodes, road.nodes[1:]):
+            for u, v, road_class in road.segments():
                 cells = march_graph.route_from(places[u], places[v])
                 if len(cells) < 1:
                     cells = [places[u], places[v]]
                 length, climb, descent = profile(cells, terrain.elevation_m, terrain.cell_size_m)
                 heights = terrain.elevation_m[tuple(np.asarray(cells).T)]
                 top = int(np.argmax(heights))
-                edge = RoadEdge(u, v, road_id, road.road_class, tuple(cells), length, climb,
+                edge = RoadEdge(u, v, road_id, road_class, tuple(cells), length, climb,
                                 descent, float(heights[top]), cells[top])
-                self.graph.add_edge(u, v, edge=edge, road=road_id, road_class=str(road.road_class),
+                self.graph.add_edge(u, v, edge=edge, road=road_id, road_class=str(road_class),
                                     length_km=length, weight=length)
         self.cells = {c for e in self.edges() for c in e.cells}
 

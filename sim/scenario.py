@@ -123,13 +123,30 @@ class Place(Strict):
 
 
 class Road(Strict):
-    """A road or track through a sequence of named places."""
+    """A road or track through a sequence of named places.
+
+    ``road_class`` applies to every segment unless ``segment_classes`` gives one class per
+    segment (one fewer than the nodes).
+    """
 
     name: str
     road_class: RoadClass
     nodes: list[str] = Field(min_length=2)
+    segment_classes: list[RoadClass] | None = None
     source: str = ""
     note: str = ""
+
+    @model_validator(mode="after")
+    def _one_class_per_segment(self):
+        if self.segment_classes is not None and len(self.segment_classes) != len(self.nodes) - 1:
+            raise ValueError(f"segment_classes has {len(self.segment_classes)} entries; expected "
+                             f"{len(self.nodes) - 1}, one per segment between the nodes")
+        return self
+
+    def segments(self) -> list[tuple[str, str, RoadClass]]:
+        """(from, to, class) for each segment."""
+        classes = self.segment_classes or [self.road_class] * (len(self.nodes) - 1)
+        return [(u, v, c) for u, v, c in zip(self.nodes, self.nodes[1:], classes)]
 
 
 class Task(Strict):

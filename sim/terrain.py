@@ -69,7 +69,7 @@ def flat_water_mask(elevation_m: np.ndarray, min_cells: int) -> np.ndarray:
             neighbour = padded[1 + dr : 1 + dr + rows, 1 + dc : 1 + dc + cols]
             flat &= neighbour == elevation_m
     # A flat cell's neighbours belong to the lake too (its shore cells).
-    flat = ndimage.binary_dilation(flat) & (
+    flat = ndimage.binary_dilation(flat, structure=np.ones((3, 3), bool)) & (
         ndimage.minimum_filter(elevation_m, size=3) == elevation_m
     )
     labels, count = ndimage.label(flat)
@@ -181,7 +181,8 @@ class Terrain:
 
     def _cell_float(self, lat: float, lon: float) -> tuple[float, float]:
         px, py = self._to_xy.transform(lon, lat)
-        return (px - self.origin_xy[0]) / self.cell_size_m, (py - self.origin_xy[1]) / self.cell_size_m
+        x0, y0 = self.origin_xy
+        return (px - x0) / self.cell_size_m, (py - y0) / self.cell_size_m
 
     def cell_of(self, lat: float, lon: float) -> tuple[int, int]:
         """The grid cell that contains a point; raises DEMError if it is off the grid."""

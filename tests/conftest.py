@@ -1,0 +1,32 @@
+"""Shared fixtures: the historical scenario, its world, and a finished replay."""
+
+from pathlib import Path
+
+import pytest
+
+from sim.model import KalbajarModel
+from sim.scenario import load_scenario
+from sim.world import build_world
+
+ROOT = Path(__file__).resolve().parent.parent
+HISTORICAL = ROOT / "scenarios" / "kalbajar_1993_94.toml"
+SHARED_DEM = ROOT.parent / "shared" / "data" / "dem" / "kalbajar_dem.npz"
+SHARED_FACTS = ROOT.parent / "shared" / "reference" / "kalbajar_facts.toml"
+
+
+@pytest.fixture(scope="session")
+def scenario():
+    return load_scenario(HISTORICAL)
+
+
+@pytest.fixture(scope="session")
+def world(scenario):
+    return build_world(scenario)
+
+
+@pytest.fixture(scope="session")
+def replay(scenario):
+    """The full historical scenario, seed 0, run to its end."""
+    model = KalbajarModel(scenario, rng=0)
+    model.run_for(scenario.steps)
+    return model

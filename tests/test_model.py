@@ -1,0 +1,143 @@
+"""The model against invariants and behaviour, on the historical scenario."""
+
+import datetime as dt
+import gc
+import weakref
+
+import numpy as np
+import pytest
+
+from sim.agents import LOSS_CAUSES, Battalion, UnitState
+from sim.model import KalbajarModel
+from sim.output import unit_timeseries
+from sim.scenario import load_scenario
+
+from .conftest import HISTORICAL
+
+
+def test_fixed_seed_smoke_run_of_the_full_scenario(replay, scenario):
+    assert replay.time == scenario.steps
+    assert not replay.running
+    assert replay.clock.at(replay.time).date() == dt.date(1994, 2, 20)
+    az = replay.side_units("azerbaijan")
+    assert any(u.km_marched > 20 for u in az)
+    # Battalions sent over the Murov are south of the crest at the end.
+    crest_y = replay.world.places["omar_pass"][1]
+    assert any(u.coordinate[1] < crest_y for u in az)
+
+
+def test_same_seed_gives_identical_results(scenario):
+    runs = []
+    for _ in range(2):
+        model = KalbajarModel(scenario, rng=7)
+        model.run_for(80)
+        runs.append(unit_timeseries(model))
+    assert runs[0].equals(runs[1])
+
+
+def test_personnel_is_conserved_and_strength_never_negative(scenario):
+    model = KalbajarModel(scenario, rng=1)
+    for _ in range(scenario.steps):
+        model.step()
+        for side in scenario.sides:
+            totals = model.side_totals(side)
+            lost = sum(totals[c] for c in LOSS_CAUSES)
+            assert totals["alive"] + lost == totals["initial"] + totals["reinforcements"]
+        assert all(u.strength >= 0 for u in model.battalions.values())
+
+
+def test_reinforcements_arrive_on_their_date_at_their_place(replay, scenario):
+    arrivals = [e for e in replay.events if e["event"] == "reinforcement_arrived"]
+    assert [e["time"][:10] for e in arrivals] == ["1994-02-04", "1994-02-06"]
+    assert replay.reinforced["armenia"] == 2000
+    model = KalbajarModel(scenario, rng=0)
+    model.run_for(int(model.clock.steps_until(dt.date(1994, 2, 4))))
+    assert "arm_karabakh_1" not in model.battalions
+    model.step()
+    unit = model.battalions["arm_karabakh_1"]
+    assert unit.track[0] == model.world.places["kalbajar"]
+
+
+def test_phases_follow_their_triggers(replay):
+    orders = {e["cause"]: e["time"] for e in replay.events if e["event"] == "orders_issued"}
+    assert orders["cross the Murov"].startswith("1993-12-15")
+    assert orders["counter-offensive on the Omar Pass road"].startswith("1994-02-12")
+    # "after" phases start only once the earlier phase's objectives are all reached.
+    assert orders["cut the Vardenis-Martakert road"] > orders["cross the Murov"]
+    assert orders["take Kalbajar"] > orders["cut the Vardenis-Martakert road"]
+
+
+def test_a_phase_waits_for_its_objectives(scenario):
+    model = KalbajarModel(scenario, rng=0)
+    commander = model.commanders["azerbaijan"]
+    model.step()
+    assert commander.phase("cross the Murov").issued
+    assert not commander.phase_complete(commander.phase("cross the Murov"))
+    assert not commander.phase("cut the Vardenis-Martakert road").issued
+
+
+def test_marching_respects_the_daily_march_and_the_terrain(scenario):
+    model = KalbajarModel(scenario, rng=0)
+    unit = model.battalions["az_701_1"]
+    start = unit.coordinate
+    model.run_for(4)  # one day
+    assert 0 < unit.km_marched <= scenario.parameters.movement.march_hours_per_day * 4.0
+    assert unit.coordinate != start
+
+
+def test_night_marching_covers_more_ground(scenario):
+    day_only = KalbajarModel(scenario, rng=0)
+    nights = KalbajarModel(load_scenario(HISTORICAL, [
+        "parameters.movement.night_marching=true",
+        "parameters.movement.march_hours_per_day=16"]), rng=0)
+    day_only.run_for(8)
+    nights.run_for(8)
+    assert (nights.battalions["az_712"].km_marched > day_only.battalions["az_712"].km_marched)
+
+
+def test_road_bound_units_keep_to_roads_or_gentle_ground(replay):
+    terrain, mask = replay.world.terrain, replay.world.road_mask
+    limit = replay.spec.parameters.movement.road_bound_max_slope_deg
+    for unit in replay.battalions.values():
+        if unit.unit_type.road_bound:
+            for cell in unit.track:
+                assert mask[cell] or terrain.slope_deg[cell] < limit or \
+                    cell in replay.world.places.values()
+
+
+def test_deep_snow_stops_marching(scenario):
+    model = KalbajarModel(scenario, rng=0)
+    model.snow_depth_m = np.full(model.world.terrain.shape, 1.5)  # 75 cm on trodden roads
+    model.foot_graph.update(model.snow_depth_m)
+    free = KalbajarModel(scenario, rng=0)
+    model.run_for(8)
+    free.run_for(8)
+    deep = model.battalions["az_712"].km_marched
+    assert deep < 0.2 * free.battalions["az_712"].km_marched
+
+
+def test_model_is_collected_after_use(scenario):
+    model = KalbajarModel(scenario, rng=0)
+    model.run_for(3)
+    ref = weakref.ref(model)
+    model.remove_all_agents()
+    del model
+    gc.collect()
+    assert ref() is None
+
+
+def test_units_report_states_from_the_enum(replay):
+    states = {u.state for u in replay.agents_by_type[Battalion]}
+    assert states <= set(UnitState)
+    frame = replay.datacollector.get_model_vars_dataframe()
+    assert len(frame) == replay.spec.steps + 1
+    assert (frame["azerbaijan_alive"] >= 0).all()
+
+
+@pytest.mark.parametrize("cell_size", [2000.0, 750.0])
+def test_other_cell_sizes_build_and_run(cell_size):
+    s = load_scenario(HISTORICAL, [f"theatre.cell_size_m={cell_size}"])
+    model = KalbajarModel(s, rng=0)
+    model.run_for(12)
+    assert model.world.terrain.cell_size_m == cell_size
+    assert model.battalions["az_701_1"].km_marched > 0

@@ -1,0 +1,129 @@
+"""Scenario loading: overrides, extends, and one clear error for each kind of bad input."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sim.model import KalbajarModel
+from sim.scenario import ScenarioError, load_scenario
+
+from .conftest import HISTORICAL, ROOT
+
+BASE = HISTORICAL.read_text()
+
+
+def write(tmp_path: Path, text: str, name: str = "bad.toml") -> Path:
+    path = tmp_path / name
+    path.write_text(text.replace('"../data/terrain/', f'"{ROOT}/data/terrain/'))
+    return path
+
+
+def test_historical_scenario_loads_with_its_order_of_battle(scenario):
+    az = [b for b in scenario.battalions.values() if b.side == "azerbaijan"]
+    assert sum(b.strength for b in az) == 3500  # ~3,500 in December 1993 (S1)
+    assert len([b for b in az if b.type == "motor_rifle"]) == 5  # five battalions (S21)
+    arriving = scenario.reinforcement_ids()
+    assert sum(scenario.battalions[b].strength for b in arriving) == 2000  # +2,000 (S1)
+    assert scenario.step_hours == 6 and scenario.steps == 268
+
+
+def test_override_sets_nested_values_with_toml_types():
+    s = load_scenario(HISTORICAL, ["battalions.az_712.strength=450", "start_date=1993-09-15",
+                                   "parameters.movement.night_marching=true",
+                                   "sides.armenia.plan.phases.1.start=1994-02-01"])
+    assert s.battalions["az_712"].strength == 450
+    assert str(s.start_date) == "1993-09-15"
+    assert s.parameters.movement.night_marching is True
+    assert str(s.sides["armenia"].plan.phases[1].start) == "1994-02-01"
+
+
+def test_extends_changes_only_what_is_given(tmp_path):
+    path = tmp_path / "variant.toml"
+    path.write_text(f'extends = "{HISTORICAL}"\nname = "variant"\n'
+                    '[sides.azerbaijan]\nwinter_equipment = 1.0\n')
+    s = load_scenario(path)
+    assert s.name == "variant"
+    assert s.sides["azerbaijan"].winter_equipment == 1.0
+    assert s.sides["azerbaijan"].colour == "#1f5fbf"
+    assert len(s.battalions) == 18
+
+
+def expect_error(path: Path, *fragments: str):
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(path)
+    message = str(info.value)
+    assert str(path) in message
+    for fragment in fragments:
+        assert fragment in message, message
+    assert "Traceback" not in message
+    return message
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "fragments"),
+    [
+        ('quality = "fair"\n# Assumption: "ill', 'qualty = "fair"\n# Assumption: "ill',
+         ["sides.azerbaijan.qualty", "unknown key", "expected one of"]),
+        ("strength = 600\nstart = \"dashkasan\"", "strength = -50\nstart = \"dashkasan\"",
+         ["battalions.az_712.strength = -50", "greater than or equal to 0"]),
+        ("strength = 180", 'strength = "many"', ["battalions.az_701_grad.strength = 'many'",
+                                                 "expected a valid integer"]),
+        ("cell_size_m = 1000.0", "cell_size_m = -5.0", ["theatre.cell_size_m = -5.0"]),
+        ("step_hours = 6.0", "step_hours = 5.0", ["step_hours = 5.0", "divides the day"]),
+        ('start = "toganali"\n\n[battalions.az_701_2]',
+         'start = "nowhere"\n\n[battalions.az_701_2]',
+         ["battalions.az_701_1.start = 'nowhere'", "expected one of the places"]),
+        ('arrives = 1994-02-04', 'arrives = "1994-02-30"',
+         ["arrives = '1994-02-30'", "expected a valid date"]),
+        ('after = "cross the Murov"', 'after = "later"', ["after = 'later'", "earlier phase"]),
+    ],
+)
+def test_bad_values_name_file_key_value_and_expectation(tmp_path, old, new, fragments):
+    assert old in BASE
+    expect_error(write(tmp_path, BASE.replace(old, new, 1)), *fragments)
+
+
+def test_a_date_that_does_not_exist_in_toml_syntax(tmp_path):
+    path = write(tmp_path, BASE.replace("start_date = 1993-12-15", "start_date = 1993-02-30"))
+    expect_error(path, "start_date = 1993-02-30", "line", "dates as YYYY-MM-DD that exist")
+
+
+def test_missing_required_key(tmp_path):
+    path = write(tmp_path, BASE.replace("duration_days = 67.0", ""))
+    expect_error(path, "duration_days: missing")
+
+
+def test_missing_terrain_file(tmp_path):
+    path = write(tmp_path, BASE.replace("kalbajar_globe30.npz", "nowhere.npz"))
+    expect_error(path, "theatre.terrain_file", "nowhere.npz", "file not found")
+
+
+def test_place_outside_the_grid(tmp_path, scenario):
+    path = write(tmp_path, BASE.replace("lat = 39.64083", "lat = 39.2"))
+    s = load_scenario(path)
+    with pytest.raises(ScenarioError) as info:
+        KalbajarModel(s, rng=0)
+    message = str(info.value)
+    assert str(path) in message and "places.lachin = (39.2, 46.54694)" in message
+    assert "outside the grid" in message
+
+
+def test_unknown_scenario_file(tmp_path):
+    expect_error(tmp_path / "missing.toml", "scenario file not found")
+
+
+def test_bad_override_key_is_reported():
+    with pytest.raises(ScenarioError, match=r"parameters\.movement\.marchhours = 3: unknown key"):
+        load_scenario(HISTORICAL, ["parameters.movement.marchhours=3"])
+
+
+def test_the_command_line_prints_the_error_without_a_traceback(tmp_path):
+    path = write(tmp_path, BASE.replace("strength = 180", "strength = -1"))
+    result = subprocess.run([sys.executable, str(ROOT / "run_sim.py"), "run", str(path),
+                             "--quiet", "--no-map", "--out", str(tmp_path / "out")],
+                            capture_output=True, text=True)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert f"error: {path}: battalions.az_701_grad.strength = -1" in result.stderr
