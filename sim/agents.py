@@ -16,6 +16,7 @@ from mesa.discrete_space import CellAgent, FixedAgent
 from .movement import leg_time_h
 from .routing import NO_PATH
 from .scenario import Posture, Quality, Task, UnitType
+from .terrain import TerrainClass
 
 LOSS_CAUSES = ("killed", "wounded", "missing", "cold_injured", "cold_dead", "avalanche_dead")
 DEATH_CAUSES = ("killed", "cold_dead", "avalanche_dead")
@@ -67,6 +68,13 @@ class Battalion(CellAgent):
         self.km_marched = 0.0
         self.cell = cell
         self.track: list[tuple[int, int]] = [cell.coordinate]
+        self.supplied = True
+        self.fatigue_days = 0.0
+        self.march_hours_step = 0.0
+        self.step_cells: list[tuple[int, int]] = [cell.coordinate]
+        self.temperature_c = float("nan")
+        self.wind_ms = float("nan")
+        self.snow_depth_m = 0.0
 
     # ------------------------------------------------------------------ properties
 
@@ -96,6 +104,11 @@ class Battalion(CellAgent):
         return sum(self.losses[c] for c in DEATH_CAUSES)
 
     @property
+    def sheltered(self) -> bool:
+        """Whether the battalion stands in a village or town (under a roof at rest)."""
+        return bool(self.model.world.terrain.terrain_class[self.coordinate] == TerrainClass.URBAN)
+
+    @property
     def posture(self) -> Posture:
         """The posture of the current task (defend when there is none)."""
         return self.task.posture if self.task else Posture.DEFEND
@@ -118,42 +131,79 @@ class Battalion(CellAgent):
             self.state = UnitState.DESTROYED
         return men
 
-    def march(self, hours: float, night: bool = False) -> None:
-        """March towards the objective for up to ``hours`` hours.
+    def start_step(self) -> None:
+        """Reset what the battalion records about the current step."""
+        self.march_hours_step = 0.0
+        self.step_cells = [self.coordinate]
+
+    def march(self, hours: float, night: bool = False) -> float:
+        """March towards the objective for up to ``hours`` hours; returns the hours marched.
 
         Each leg to a neighbouring cell takes :func:`sim.movement.leg_time_h` hours under the
-        snow of the cell entered; time left over at the end is banked towards the next leg.
+        snow of the cell entered, divided by the weather's rate factor there (storm, fog); time
+        left over at the end is banked towards the next leg.
         """
-        if self.state == UnitState.DESTROYED or self.at_objective or hours <= 0:
-            if self.at_objective and self.state == UnitState.MARCHING:
+        if self.state == UnitState.DESTROYED or hours <= 0:
+            return 0.0
+        if self.at_objective:
+            if self.state == UnitState.MARCHING:
                 self.state = UnitState.HOLDING
-            return
+            return 0.0
         graph = self.graph
         _, next_cell = graph.field_to(self.objective_cell)
         params = self.model.spec.parameters.movement
-        snow = self.model.snow_depth_m
+        snow, rate_factor = self.model.snow_depth_m, self.model.rate_factor
         budget = hours + self.leg_hours_done
         while not self.at_objective:
             nxt = int(next_cell[graph.flat(self.coordinate)])
             if nxt == NO_PATH:
-                self.state = UnitState.BLOCKED
-                self.leg_hours_done = 0.0
-                return
+                return self._halt(UnitState.BLOCKED, hours, budget)
             target = graph.cell(nxt)
-            dist_km, climb_m, slope, on_road = graph.leg(self.coordinate, target)
+            dist_km, climb_m, slope, on_road, blocked = graph.leg(self.coordinate, target)
+            if blocked:
+                return self._halt(UnitState.BLOCKED, hours, budget)
             need = float(leg_time_h(dist_km, climb_m, slope, on_road, night,
                                     snow[target] if snow is not None else 0.0, params,
                                     self.oversnow_gear))
+            if rate_factor is not None:
+                need /= float(rate_factor[target])
             if budget < need:
                 self.leg_hours_done = budget
                 self.state = UnitState.MARCHING
-                return
+                self.march_hours_step += hours
+                return hours
             budget -= need
             self.cell = self.model.grid[target]
             self.track.append(target)
+            self.step_cells.append(target)
             self.km_marched += float(dist_km)
+        return self._halt(UnitState.HOLDING, hours, budget)
+
+    def _halt(self, state: UnitState, hours: float, budget_left: float) -> float:
+        used = max(0.0, hours - budget_left)
         self.leg_hours_done = 0.0
-        self.state = UnitState.HOLDING
+        self.state = state
+        self.march_hours_step += used
+        return used
+
+    # ------------------------------------------------------------------ winter
+
+    def read_weather(self, weather) -> None:
+        """Note the weather at the battalion's cell (for the record)."""
+        here = self.coordinate
+        self.temperature_c = float(weather.temperature_c[here])
+        self.wind_ms = float(weather.wind_ms[here])
+        self.snow_depth_m = float(weather.snow_depth_m[here])
+
+    def tire_or_recover(self, step_hours: float) -> None:
+        """Fatigue builds with marching and eases with rest, faster under a roof."""
+        p = self.model.spec.parameters.cold
+        days = step_hours / 24.0
+        if self.march_hours_step > 0:
+            self.fatigue_days += days
+        else:
+            rate = p.fatigue_recovery_sheltered if self.sheltered else p.fatigue_recovery_open
+            self.fatigue_days = max(0.0, self.fatigue_days - rate * days)
 
 
 class Depot(FixedAgent):

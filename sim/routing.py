@@ -11,7 +11,7 @@ next cell on the way, so a whole side shares one search per objective.
 from __future__ import annotations
 
 import numpy as np
-from scipy.sparse import coo_matrix, csr_matrix
+from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
 from .movement import leg_time_h
@@ -46,7 +46,15 @@ class MarchGraph:
         self._key_order = np.argsort(keys)
         self._sorted_keys = keys[self._key_order]
         self._on_road = np.zeros(self._src.size, dtype=bool)
+        self.blocked = np.zeros(self._src.size, dtype=bool)
         self.set_road_legs(self.road_legs)
+        # Fixed sparse structure; re-weighting only refills the data arrays.
+        legs = np.arange(1, self._src.size + 1, dtype=float)
+        shape = (self.size, self.size)
+        self.matrix = csr_matrix((legs, (self._src, self._dst)), shape=shape)
+        self._perm = self.matrix.data.astype(np.int64) - 1
+        self._reverse = self.matrix.T.tocsr()
+        self._reverse_perm = self._reverse.data.astype(np.int64) - 1
         self.version = 0
         self._cache: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         self.update(snow_depth_m=None)
@@ -71,20 +79,29 @@ class MarchGraph:
         slope = np.degrees(np.arctan(np.abs(climb) / (dist * 1000.0)))
         return src, dst, dist, climb, slope
 
-    def leg_hours(self, snow_depth_m: np.ndarray | None = None, night: bool = False) -> np.ndarray:
-        """March hours of every leg under the given snow cover (snow at the cell entered)."""
+    def leg_hours(self, snow_depth_m: np.ndarray | None = None,
+                  rate_factor: np.ndarray | None = None, night: bool = False) -> np.ndarray:
+        """March hours of every leg under the given snow and weather (at the cell entered);
+        inf for blocked legs."""
         snow = 0.0 if snow_depth_m is None else np.ravel(snow_depth_m)[self._dst]
-        return leg_time_h(self._dist_km, self._climb_m, self._slope, self._on_road, night,
-                          snow, self.params)
+        hours = leg_time_h(self._dist_km, self._climb_m, self._slope, self._on_road, night,
+                           snow, self.params)
+        if rate_factor is not None:
+            hours = hours / np.ravel(rate_factor)[self._dst]
+        return np.where(self.blocked, np.inf, hours)
 
-    def update(self, snow_depth_m: np.ndarray | None) -> None:
-        """Recompute leg weights (e.g. after the snow cover changed); clears cached routes."""
-        hours = self.leg_hours(snow_depth_m)
-        ok = np.isfinite(hours)
-        self.matrix = csr_matrix(
-            coo_matrix((hours[ok], (self._src[ok], self._dst[ok])), shape=(self.size, self.size))
-        )
-        self._reverse = self.matrix.T.tocsr()
+    def update(self, snow_depth_m: np.ndarray | None,
+               rate_factor: np.ndarray | None = None, hours: np.ndarray | None = None) -> None:
+        """Re-weight every leg (after snow, weather or road closures changed); clears routes.
+
+        ``hours`` may pass the weights already computed for a graph with the same legs (a
+        restricted copy); this graph's blocked legs are applied on top.
+        """
+        if hours is None:
+            hours = self.leg_hours(snow_depth_m, rate_factor)
+        self.hours = np.where(self.blocked, np.inf, hours)
+        self.matrix.data = self.hours[self._perm]
+        self._reverse.data = self.hours[self._reverse_perm]
         self.version += 1
         self._cache.clear()
 
@@ -93,16 +110,28 @@ class MarchGraph:
         clone = object.__new__(MarchGraph)
         clone.__dict__.update(self.__dict__)
         clone._on_road = self._on_road.copy()
+        clone.blocked = self.blocked.copy()
+        clone.matrix = self.matrix.copy()
+        clone._reverse = self._reverse.copy()
         clone._cache = {}
         clone.update(None)
         return clone
 
+    def restricted(self, allowed: np.ndarray) -> MarchGraph:
+        """A copy sharing these legs in which legs into or out of disallowed cells are blocked."""
+        clone = self.copy()
+        ok = np.ravel(allowed)
+        clone.blocked |= ~(ok[clone._src] & ok[clone._dst])
+        clone.update(None)
+        return clone
+
     def leg(self, a: tuple[int, int], b: tuple[int, int]):
-        """Distance (km), climb (m), slope (deg) and road flag of the leg a -> b."""
+        """Distance (km), climb (m), slope (deg), road flag and blocked flag of the leg a -> b."""
         k = int(self.leg_ids([(self.flat(a), self.flat(b))])[0])
         if k < 0:
             raise KeyError(f"no leg from {a} to {b}")
-        return self._dist_km[k], self._climb_m[k], self._slope[k], bool(self._on_road[k])
+        return (self._dist_km[k], self._climb_m[k], self._slope[k], bool(self._on_road[k]),
+                bool(self.blocked[k]))
 
     def flat(self, cell: tuple[int, int]) -> int:
         """Flat index of a cell."""
@@ -170,3 +199,13 @@ class MarchGraph:
         self._on_road[:] = False
         ids = self.leg_ids(sorted(self.road_legs))
         self._on_road[ids[ids >= 0]] = True
+
+    def set_leg_flags(self, legs: list[tuple[int, int]], on_road: bool | None = None,
+                      blocked: bool | None = None) -> None:
+        """Change the road or blocked flag of some legs (flat-index pairs); call update after."""
+        ids = self.leg_ids(legs)
+        ids = ids[ids >= 0]
+        if on_road is not None:
+            self._on_road[ids] = on_road
+        if blocked is not None:
+            self.blocked[ids] = blocked

@@ -229,6 +229,43 @@ class Depot(Strict):
     note: str = ""
 
 
+class WeatherForcing(Strict):
+    """Recorded weather imposed on some days (inclusive), replacing what the generator draws.
+
+    Forcing is an input of the scenario, not a result; ``weather.forcing_enabled = false``
+    switches every entry off.
+    """
+
+    start: dt.date
+    end: dt.date
+    precipitation_mm_per_day: float | None = Field(None, ge=0)
+    temperature_offset_c: float = 0.0
+    wind_factor: float = Field(1.0, gt=0)
+    source: str = ""
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}; expected end >= start")
+        return self
+
+
+class WeatherSettings(Strict):
+    """Weather switches and what-if knobs of a scenario."""
+
+    enabled: bool = True
+    cold_injury: bool = True
+    avalanches: bool = True
+    temperature_offset_c: float = 0.0
+    snowfall_multiplier: float = Field(1.0, ge=0)
+    forcing_enabled: bool = True
+    forcing: list[WeatherForcing] = Field(default_factory=list)
+
+    def active_forcing(self) -> list[WeatherForcing]:
+        """Forcing entries in effect."""
+        return self.forcing if self.forcing_enabled else []
+
+
 class Scenario(Strict):
     """A whole scenario, validated; see the module docstring."""
 
@@ -243,6 +280,7 @@ class Scenario(Strict):
     sides: dict[str, Side] = Field(min_length=1)
     battalions: dict[str, Battalion] = Field(min_length=1)
     depots: dict[str, Depot] = Field(default_factory=dict)
+    weather: WeatherSettings = WeatherSettings()
     parameters: Parameters = Parameters()
     source_file: Path | None = Field(None, exclude=True)
 

@@ -118,8 +118,7 @@ def _build_world(scenario: Scenario) -> World:
     )
     for cell in places.values():
         road_bound_ground[cell] = True
-    road_bound = MarchGraph(terrain.elevation_m, road_bound_ground, terrain.cell_size_m,
-                            movement, flat_legs)
+    road_bound = foot.restricted(road_bound_ground)
     return World(terrain, places, foot, road_bound, roads, road_mask)
 
 

@@ -1,0 +1,109 @@
+"""Cold injury: wind chill, time to frostbite, protection and the hazard of a cold injury.
+
+Sources (``shared/reference/combat_science.md`` §3.1-3.2):
+
+* Wind chill: the NWS / Environment Canada (2001) formula, in degC and km/h,
+  ``13.12 + 0.6215 T - 11.37 V^0.16 + 0.3965 T V^0.16`` (valid at or below 10 degC and above
+  4.8 km/h).
+* Time to frostbite of exposed skin (Environment Canada): -28 to -39: 10-30 min; -40 to -47:
+  5-10 min; -48 to -54: 2-5 min; -55 and colder: under 2 min. Orr (1954): frostbite occurs after
+  minutes to 16 h at +20 F (-7 C) to -80 F.
+* The hazard: exposure hours x 1/t_frostbite(wind chill) x (1 - protection), protection from
+  equipment, shelter, supply and fatigue (the §3.2 "model implication").
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .parameters import ColdParameters
+
+# Environment Canada frostbite bands as (wind chill degC, minutes): the band edges, with the
+# upper time at the warm edge and the lower time at the cold edge of each band.
+FROSTBITE_TABLE = ((-28.0, 30.0), (-40.0, 10.0), (-48.0, 5.0), (-55.0, 2.0))
+
+
+def wind_chill_c(temp_c, wind_ms):
+    """Wind chill temperature in degC (NWS/Environment Canada 2001); air temperature outside
+    the formula's range (above 10 degC or wind at most 4.8 km/h)."""
+    temp = np.asarray(temp_c, dtype=float)
+    speed_kmh = np.asarray(wind_ms, dtype=float) * 3.6
+    v16 = np.power(np.maximum(speed_kmh, 4.8), 0.16)
+    chill = 13.12 + 0.6215 * temp - 11.37 * v16 + 0.3965 * temp * v16
+    valid = (temp <= 10.0) & (speed_kmh > 4.8)
+    return np.where(valid, np.minimum(chill, temp), temp)
+
+
+def frostbite_minutes(wind_chill, p: ColdParameters):
+    """Minutes of exposure before exposed skin freezes; inf where no freezing injury occurs.
+
+    Log-linear between the Environment Canada band edges, extended from -28 degC to Orr's
+    16 h at the threshold (-7 degC), and beyond -55 degC at the same slope.
+    """
+    chill = np.asarray(wind_chill, dtype=float)
+    points_c = np.array([p.frostbite_threshold_wind_chill_c] + [c for c, _ in FROSTBITE_TABLE])
+    log_minutes = np.log(np.array([p.frostbite_hours_at_threshold * 60.0]
+                                  + [m for _, m in FROSTBITE_TABLE]))
+    # np.interp needs increasing x: reverse the table (coldest first).
+    inside = np.interp(chill, points_c[::-1], log_minutes[::-1])
+    slope = (log_minutes[-1] - log_minutes[-2]) / (points_c[-1] - points_c[-2])
+    colder = log_minutes[-1] + slope * (chill - points_c[-1])
+    minutes = np.exp(np.where(chill < points_c[-1], colder, inside))
+    return np.where(chill >= p.frostbite_threshold_wind_chill_c, np.inf, minutes)
+
+
+def exposure_dose(hours_outdoors, wind_chill, p: ColdParameters):
+    """Frostbite-onset doses accumulated in some hours outdoors (hours / onset time)."""
+    minutes = frostbite_minutes(wind_chill, p)
+    return np.asarray(hours_outdoors, dtype=float) * 60.0 / minutes
+
+
+def protection(winter_equipment, supplied, fatigue_days, p: ColdParameters):
+    """Share of the exposure dose kept off: equipment, then supply and fatigue take from it.
+
+    A full kit (1.0) gives ``full_kit_protection`` and none gives ``no_kit_protection``,
+    linearly between; out of supply a unit keeps ``unsupplied_protection_share`` of it; each
+    day of continuous exertion takes ``fatigue_protection_loss_per_day`` up to
+    ``fatigue_max_loss``.
+    """
+    equipment = np.clip(np.asarray(winter_equipment, dtype=float), 0.0, 1.0)
+    base = p.no_kit_protection + equipment * (p.full_kit_protection - p.no_kit_protection)
+    supply = np.where(np.asarray(supplied, dtype=bool), 1.0, p.unsupplied_protection_share)
+    fatigue = 1.0 - np.minimum(p.fatigue_max_loss,
+                               p.fatigue_protection_loss_per_day * np.asarray(fatigue_days))
+    return base * supply * fatigue
+
+
+def injury_probability(dose, protection_share, p: ColdParameters):
+    """Chance per man of a cold injury given an exposure dose and protection."""
+    effective = np.asarray(dose, dtype=float) * (1.0 - np.asarray(protection_share))
+    return -np.expm1(-p.injury_per_dose * effective)
+
+
+def hours_outdoors(step_hours: float, march_hours: float, sheltered: bool,
+                   p: ColdParameters) -> float:
+    """Hours spent outdoors in a step: marching in the open, resting in shelter or bivouac."""
+    resting = max(0.0, step_hours - march_hours)
+    return march_hours + resting * (p.sheltered_exposure_share if sheltered else 1.0)
+
+
+def fatality_share(supplied: bool, p: ColdParameters) -> float:
+    """Share of cold injuries that die: low when evacuated and fed, high when cut off."""
+    return p.fatality_supplied if supplied else p.fatality_unsupplied
+
+
+def cold_casualties(rng: np.random.Generator, strength, march_hours, march_wind_chill,
+                    rest_hours_outdoors, rest_wind_chill, winter_equipment, supplied,
+                    fatigue_days, p: ColdParameters):
+    """Cold injuries and cold deaths of several units in one step (arrays, one per unit).
+
+    Returns (injured, dead): ``injured`` counts every cold casualty, ``dead`` those of them
+    who die (a binomial share of the injured).
+    """
+    dose = (exposure_dose(march_hours, march_wind_chill, p)
+            + exposure_dose(rest_hours_outdoors, rest_wind_chill, p))
+    chance = injury_probability(dose, protection(winter_equipment, supplied, fatigue_days, p), p)
+    injured = rng.binomial(np.asarray(strength, dtype=np.int64), chance)
+    fatal = np.where(np.asarray(supplied, dtype=bool), p.fatality_supplied, p.fatality_unsupplied)
+    dead = rng.binomial(injured, fatal)
+    return injured, dead

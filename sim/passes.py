@@ -1,0 +1,77 @@
+"""Roads over passes that snow closes and that reopen as the snow settles.
+
+A road edge whose highest point is above ``pass_min_height_m`` has a crest section (its cells
+within ``CREST_DROP_M`` of the highest point). The edge closes when the snow on any crest cell
+reaches the closing depth of its road class, and reopens once the deepest crest snow has settled
+below ``pass_reopen_fraction`` of that depth. A closed crest carries no road traffic: towed guns
+and rocket launchers cannot cross it, troops on foot cross it as open, snow-covered ground, and
+supply cannot use it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .parameters import WeatherParameters
+from .roads import RoadEdge, RoadNetwork
+from .scenario import RoadClass
+
+CREST_DROP_M = 250.0
+
+
+@dataclass
+class PassRoad:
+    """A road edge that snow can close."""
+
+    edge: RoadEdge
+    crest_cells: tuple[tuple[int, int], ...]
+    close_depth_m: float
+    closed: bool = False
+    legs: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        """``u-v`` of the edge."""
+        return f"{self.edge.u}-{self.edge.v}"
+
+
+class PassConditions:
+    """Open/closed state of every road over a pass."""
+
+    def __init__(self, roads: RoadNetwork, elevation_m: np.ndarray, p: WeatherParameters):
+        self.p = p
+        self.roads: list[PassRoad] = []
+        for edge in roads.edges():
+            if edge.highest_m < p.pass_min_height_m:
+                continue
+            crest = tuple(c for c in edge.cells if elevation_m[c] >= edge.highest_m - CREST_DROP_M)
+            legs = []
+            for a, b in zip(edge.cells, edge.cells[1:]):
+                if a in crest or b in crest:
+                    legs += [(a, b), (b, a)]
+            close = (p.pass_close_snow_paved_m if edge.road_class == RoadClass.PAVED
+                     else p.pass_close_snow_track_m)
+            self.roads.append(PassRoad(edge, crest, close, legs=legs))
+
+    def update(self, snow_depth_m: np.ndarray) -> list[PassRoad]:
+        """Open or close roads for the current snow; returns the roads that changed."""
+        changed = []
+        for road in self.roads:
+            depth = max(float(snow_depth_m[c]) for c in road.crest_cells)
+            if not road.closed and depth >= road.close_depth_m:
+                road.closed = True
+                changed.append(road)
+            elif road.closed and depth < self.p.pass_reopen_fraction * road.close_depth_m:
+                road.closed = False
+                changed.append(road)
+        return changed
+
+    def closed_edges(self) -> set[tuple[str, str]]:
+        """(u, v) of every closed road edge."""
+        return {(r.edge.u, r.edge.v) for r in self.roads if r.closed}
+
+    def is_closed(self, u: str, v: str) -> bool:
+        """Whether the edge between two places is closed by snow."""
+        return (u, v) in self.closed_edges() or (v, u) in self.closed_edges()
