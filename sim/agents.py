@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from enum import Enum
 
+import numpy as np
+
 from mesa.discrete_space import CellAgent, FixedAgent
 
 from .movement import leg_time_h
@@ -84,6 +86,36 @@ class Battalion(CellAgent):
         return self.cell.coordinate
 
     @property
+    def x(self) -> int:
+        """Grid column (west to east)."""
+        return self.cell.coordinate[0]
+
+    @property
+    def y(self) -> int:
+        """Grid row (south to north)."""
+        return self.cell.coordinate[1]
+
+    @property
+    def status(self) -> str:
+        """The state's name, for the record."""
+        return self.state.value
+
+    @property
+    def cold_injured(self) -> int:
+        """Men lost to non-fatal cold injury."""
+        return self.losses["cold_injured"]
+
+    @property
+    def cold_dead(self) -> int:
+        """Men dead of cold."""
+        return self.losses["cold_dead"]
+
+    @property
+    def avalanche_dead(self) -> int:
+        """Men dead in avalanches."""
+        return self.losses["avalanche_dead"]
+
+    @property
     def graph(self):
         """The march graph for this battalion's type of movement."""
         return self.model.road_bound_graph if self.unit_type.road_bound else self.model.foot_graph
@@ -139,9 +171,10 @@ class Battalion(CellAgent):
     def march(self, hours: float, night: bool = False) -> float:
         """March towards the objective for up to ``hours`` hours; returns the hours marched.
 
-        Each leg to a neighbouring cell takes :func:`sim.movement.leg_time_h` hours under the
-        snow of the cell entered, divided by the weather's rate factor there (storm, fog); time
-        left over at the end is banked towards the next leg.
+        Each leg to a neighbouring cell takes its bare-ground time (:func:`sim.movement.
+        leg_time_h`) divided by the ground factor of the cell entered (snow, storm, fog: the
+        model's :meth:`ground_factors`); time left over at the end is banked towards the next
+        leg.
         """
         if self.state == UnitState.DESTROYED or hours <= 0:
             return 0.0
@@ -151,22 +184,22 @@ class Battalion(CellAgent):
             return 0.0
         graph = self.graph
         _, next_cell = graph.field_to(self.objective_cell)
-        params = self.model.spec.parameters.movement
-        snow, rate_factor = self.model.snow_depth_m, self.model.rate_factor
+        off_road, on_road = self.model.ground_factors(self.oversnow_gear)
         budget = hours + self.leg_hours_done
         while not self.at_objective:
             nxt = int(next_cell[graph.flat(self.coordinate)])
             if nxt == NO_PATH:
                 return self._halt(UnitState.BLOCKED, hours, budget)
             target = graph.cell(nxt)
-            dist_km, climb_m, slope, on_road, blocked = graph.leg(self.coordinate, target)
-            if blocked:
+            k = graph.leg_id(self.coordinate, target)
+            if k < 0 or not np.isfinite(graph.hours[k]):
                 return self._halt(UnitState.BLOCKED, hours, budget)
-            need = float(leg_time_h(dist_km, climb_m, slope, on_road, night,
-                                    snow[target] if snow is not None else 0.0, params,
-                                    self.oversnow_gear))
-            if rate_factor is not None:
-                need /= float(rate_factor[target])
+            factor = float((on_road if graph.on_road(k) else off_road)[target])
+            if night:
+                need = float(leg_time_h(*graph.leg(k), True, 0.0,
+                                        self.model.spec.parameters.movement)) / factor
+            else:
+                need = float(graph.day_hours[k]) / factor
             if budget < need:
                 self.leg_hours_done = budget
                 self.state = UnitState.MARCHING
@@ -176,7 +209,7 @@ class Battalion(CellAgent):
             self.cell = self.model.grid[target]
             self.track.append(target)
             self.step_cells.append(target)
-            self.km_marched += float(dist_km)
+            self.km_marched += float(graph.leg(k)[0])
         return self._halt(UnitState.HOLDING, hours, budget)
 
     def _halt(self, state: UnitState, hours: float, budget_left: float) -> float:

@@ -25,6 +25,7 @@ from mesa.discrete_space import OrthogonalMooreGrid, PropertyLayer
 
 from .agents import DEATH_CAUSES, LOSS_CAUSES, Battalion, Depot, UnitState
 from .clock import Clock
+from .movement import ground_rate_factors
 from . import avalanche, cold
 from .avalanche import avalanche_terrain_share
 from .passes import PassConditions
@@ -71,6 +72,7 @@ class KalbajarModel(mesa.Model):
                                    settings.temperature_offset_c, settings.snowfall_multiplier,
                                    settings.active_forcing())
             self.weather.spin_up(self.clock.at(0), scenario.parameters.weather.spinup_days)
+            self._weather_hours = 0.0
             self.avalanche_terrain = avalanche_terrain_share(terrain.slope_deg,
                                                              scenario.parameters.avalanche)
             self._apply_weather()
@@ -91,13 +93,10 @@ class KalbajarModel(mesa.Model):
         self.datacollector = mesa.DataCollector(
             model_reporters=self._model_reporters(),
             agenttype_reporters={Battalion: {
-                "battalion": "battalion_id", "side": "side", "x": lambda a: a.coordinate[0],
-                "y": lambda a: a.coordinate[1], "strength": "strength",
-                "state": lambda a: a.state.value, "km_marched": "km_marched",
-                "temperature_c": "temperature_c", "wind_ms": "wind_ms",
-                "snow_depth_m": "snow_depth_m", "cold_injured": lambda a: a.losses["cold_injured"],
-                "cold_dead": lambda a: a.losses["cold_dead"],
-                "avalanche_dead": lambda a: a.losses["avalanche_dead"],
+                name: name for name in (
+                    "battalion_id", "side", "x", "y", "strength", "status", "km_marched",
+                    "temperature_c", "wind_ms", "snow_depth_m", "cold_injured", "cold_dead",
+                    "avalanche_dead")
             }},
         )
         self.collect()
@@ -133,25 +132,38 @@ class KalbajarModel(mesa.Model):
         if self.weather is None:
             return
         self.weather.advance(self.clock.at(steps_done), self.spec.step_hours)
+        self._weather_hours = self.spec.step_hours
         self._apply_weather()
+
+    def ground_factors(self, oversnow_gear: bool = False):
+        """Per-cell march-rate multipliers (off road, on road) under the current snow and
+        weather; 1 everywhere without weather."""
+        key = (self.time, oversnow_gear)
+        if self._ground_key != key:
+            self._ground = ground_rate_factors(self.snow_depth_m, self.rate_factor,
+                                               self.world.terrain.shape,
+                                               self.spec.parameters.movement, oversnow_gear)
+            self._ground_key = key
+        return self._ground
+
+    _ground_key: tuple | None = None
 
     def _apply_weather(self) -> None:
         weather = self.weather
         self.snow_depth_m = weather.snow_depth_m
         self.rate_factor = weather.rate_factor
-        changed = self.passes.update(weather.snow_depth_m)
+        self._ground_key = None
+        changed = self.passes.update(weather.snowfall_m, self._weather_hours)
         for road in changed:
             flat = [(self.foot_graph.flat(a), self.foot_graph.flat(b)) for a, b in road.legs]
             self.foot_graph.set_leg_flags(flat, on_road=not road.closed)
             self.road_bound_graph.set_leg_flags(flat, blocked=road.closed)
             self.log_event("pass_closed" if road.closed else "pass_reopened", unit="",
-                           cause="snow", place=road.name,
-                           snow_depth_m=round(max(float(weather.snow_depth_m[c])
-                                                  for c in road.crest_cells), 2))
+                           cause="snow", place=road.name, road_snow_m=round(road.road_snow_m, 2))
         refresh_steps = self.spec.parameters.weather.route_refresh_days * 24 / self.spec.step_hours
         if changed or self.time - self._routes_planned_at >= refresh_steps:
             self.foot_graph.update(self.snow_depth_m, self.rate_factor)
-            self.road_bound_graph.update(None, hours=self.foot_graph.hours)
+            self.road_bound_graph.update(self.snow_depth_m, hours=self.foot_graph.hours)
             self._routes_planned_at = self.time
         for unit in self.battalions.values():
             unit.read_weather(weather)

@@ -82,3 +82,16 @@ def march_rate_km_per_day(slope_deg, on_road, snow_depth_m, p: MovementParameter
                               oversnow_gear)
     with np.errstate(divide="ignore"):
         return np.where(np.isfinite(hours_per_km), p.march_hours_per_day / hours_per_km, 0.0)
+
+
+def ground_rate_factors(snow_depth_m, weather_factor, shape, p: MovementParameters,
+                        oversnow_gear=False):
+    """Per-cell multipliers on the march rate off and on roads: snow times weather (storm, fog).
+
+    Returns (off_road, on_road) arrays of ``shape``; 1 on bare ground in fair weather.
+    """
+    snow = np.zeros(shape) if snow_depth_m is None else snow_depth_m
+    weather = 1.0 if weather_factor is None else weather_factor
+    off = snow_rate_factor(snow, False, p, oversnow_gear) * weather
+    on = snow_rate_factor(snow, True, p, oversnow_gear) * weather
+    return np.broadcast_to(off, shape), np.broadcast_to(on, shape)

@@ -34,7 +34,8 @@ def summarise(model) -> dict[str, Any]:
 def unit_timeseries(model) -> pd.DataFrame:
     """One row per battalion per collected step, with dates and coordinates."""
     frame = model.datacollector.get_agenttype_vars_dataframe(Battalion).reset_index()
-    frame = frame.rename(columns={"Step": "step", "AgentID": "agent_id"})
+    frame = frame.rename(columns={"Step": "step", "AgentID": "agent_id",
+                                  "battalion_id": "battalion", "status": "state"})
     frame["date"] = [model.clock.at(s).isoformat() for s in frame["step"]]
     terrain = model.world.terrain
     frame["lat"] = terrain.lat[frame["x"], frame["y"]]

@@ -88,6 +88,10 @@ class MovementParameters(ParameterGroup):
         15.0, gt=0, le=90,
         description="deg; towed guns and rocket launchers leave a road only on ground flatter "
         "than this. Assumption: a 27 % grade is about the limit for a truck towing a D-30.")
+    road_bound_max_snow_m: float = Field(
+        0.3, gt=0,
+        description="m; towed guns and rocket launchers leave a road only where the snow is "
+        "shallower than this. Assumption: the FM 31-70 'over about 30 cm' boundary (§3.4).")
 
 
 class WeatherParameters(ParameterGroup):
@@ -148,6 +152,10 @@ class WeatherParameters(ParameterGroup):
     wet_after_wet_probability: float = Field(
         0.6, ge=0, le=1, description="chance a day is wet after a wet day (storms last). "
         "Assumption.")
+    wet_day_amount_shape: float = Field(
+        0.6, gt=0, description="shape of the gamma distribution of wet-day amounts (1 would be "
+        "exponential; smaller gives more heavy falls). Assumption: daily precipitation is "
+        "commonly fitted with shapes of 0.5-0.9.")
     heavy_precip_mm_per_day: float = Field(
         10.0, gt=0, description="mm/day (water) from which precipitation counts as 'heavy' in "
         "the QJM weather classes (combat_science.md §2.2). Assumption: 10 cm of new snow a day.")
@@ -193,20 +201,24 @@ class WeatherParameters(ParameterGroup):
         0.5, gt=0, le=1, description="march-rate factor in heavy snow or rain: QJM h_m for "
         "'wet, heavy, extreme cold' (combat_science.md §2.2).")
     pass_close_snow_paved_m: float = Field(
-        0.6, gt=0, description="m of snow on a paved road's crest from which it is closed. "
-        "Assumption: the Sotk-Karvachar highway is 'difficult to pass' in January (S60).")
+        0.4, gt=0, description="m of uncleared snow on a paved road's crest from which it is "
+        "closed. Assumption: the Sotk-Karvachar highway is 'difficult to pass' in January (S60).")
     pass_close_snow_track_m: float = Field(
-        0.4, gt=0, description="m of snow on a track's crest from which it is closed. "
-        "Assumption: the old Omar road is 'impassable in winter' (S34) while single snowfalls "
-        "bring 10-20 cm (S33).")
+        0.3, gt=0, description="m of uncleared snow on a track's crest from which it is closed. "
+        "Assumption: the old Omar road 'becomes impassable in wintertime' (S34) in heavy snow "
+        "(S73), while single snowfalls bring 10-20 cm (S33).")
     pass_reopen_fraction: float = Field(
-        0.7, gt=0, le=1, description="a closed road reopens when the snow has settled below "
-        "this share of its closing depth. Assumption (clearing takes time).")
+        0.5, gt=0, le=1, description="a closed road reopens when its snow is cleared below this "
+        "share of its closing depth. Assumption.")
+    road_clearing_m_per_day: float = Field(
+        0.05, ge=0, description="m of snow a day that traffic and clearing take off a road in "
+        "use. Assumption: a road is kept open through a single 10-20 cm snowfall (S33) but not "
+        "through days of heavy snow.")
     pass_min_height_m: float = Field(
         2000.0, description="m; only roads whose highest point is above this can be closed by "
         "snow (valley roads are kept open). Assumption.")
     route_refresh_days: float = Field(
-        3.0, gt=0, description="days between re-planning routes under the current snow (routes "
+        7.0, gt=0, description="days between re-planning routes under the current snow (routes "
         "are also re-planned at once when a road closes or opens).")
     spinup_days: float = Field(
         120.0, ge=0, description="days of weather simulated before the start date, so the "
@@ -229,17 +241,20 @@ class ColdParameters(ParameterGroup):
         16.0, gt=0, description="h to frostbite at the threshold: Orr 1954, 'minutes to 16 h' "
         "(§3.2).")
     injury_per_dose: float = Field(
-        0.004, gt=0, description="chance per man of a cold injury per frostbite-onset time of "
-        "unprotected exposure. Calibrated so that equipped troops in Chosin weather (wind chill "
-        "about -45, 17 days) lose about a fifth to cold (1st Marine Division: 3,349, about 1/5; "
-        "§3.1) and the unequipped lose several times more (Korea: 42 % vs about 0, §3.1).")
+        0.005, gt=0, description="chance per man of a cold injury per frostbite-onset time of "
+        "unprotected exposure. Calibrated with full_kit_protection so that fully equipped troops "
+        "in Chosin weather (wind chill about -45 C for 17 days, 70 % of the time outdoors) lose "
+        "about a fifth to cold: 1st Marine Division 3,349 non-battle casualties, 'about 1/5' "
+        "(combat_science.md §3.1).")
     full_kit_protection: float = Field(
-        0.97, ge=0, lt=1, description="share of the exposure dose kept off by a full cold-"
-        "weather kit (clothing, footwear, tents, stoves) in a supplied, rested unit. Calibrated "
-        "with injury_per_dose to Chosin (§3.1).")
+        0.98, ge=0, lt=1, description="share of the exposure dose kept off by a full cold-"
+        "weather kit (clothing, footwear, tents, stoves) in a supplied, rested unit. With "
+        "no_kit_protection it sets the ratio between well and badly equipped units in the same "
+        "weather: Korea, 42 % of front-line infantry against practically none (§3.1), a hazard "
+        "ratio of about 27.")
     no_kit_protection: float = Field(
-        0.5, ge=0, lt=1, description="protection of ordinary uniform without winter kit. "
-        "Assumption: the range between well and badly equipped units is several-fold (§3.1).")
+        0.46, ge=0, lt=1, description="protection of ordinary uniform without winter kit; "
+        "(1 - 0.46) / (1 - 0.98) = 27, the Korea ratio above (§3.1).")
     sheltered_exposure_share: float = Field(
         0.15, ge=0, le=1, description="share of resting hours spent outdoors by a unit in a "
         "village or town (sentries, patrols, unheated houses). Assumption.")

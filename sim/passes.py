@@ -1,11 +1,12 @@
-"""Roads over passes that snow closes and that reopen as the snow settles.
+"""Roads over passes that snow closes and that reopen as it is cleared and settles.
 
 A road edge whose highest point is above ``pass_min_height_m`` has a crest section (its cells
-within ``CREST_DROP_M`` of the highest point). The edge closes when the snow on any crest cell
-reaches the closing depth of its road class, and reopens once the deepest crest snow has settled
-below ``pass_reopen_fraction`` of that depth. A closed crest carries no road traffic: towed guns
-and rocket launchers cannot cross it, troops on foot cross it as open, snow-covered ground, and
-supply cannot use it.
+within ``CREST_DROP_M`` of the highest point). Snow falling on the crest (the deepest fall on
+any crest cell) builds up on the road; traffic and clearing remove ``road_clearing_m_per_day``.
+The road closes when its snow reaches the closing depth of its road class and reopens once it
+is back below ``pass_reopen_fraction`` of that depth. A closed crest carries no road traffic:
+towed guns and rocket launchers cannot cross it, troops on foot cross it as open, snow-covered
+ground, and supply cannot use it.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ class PassRoad:
     edge: RoadEdge
     crest_cells: tuple[tuple[int, int], ...]
     close_depth_m: float
+    road_snow_m: float = 0.0
     closed: bool = False
     legs: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
 
@@ -55,11 +57,15 @@ class PassConditions:
                      else p.pass_close_snow_track_m)
             self.roads.append(PassRoad(edge, crest, close, legs=legs))
 
-    def update(self, snow_depth_m: np.ndarray) -> list[PassRoad]:
-        """Open or close roads for the current snow; returns the roads that changed."""
+    def update(self, snowfall_m: np.ndarray, hours: float) -> list[PassRoad]:
+        """Add the step's snowfall, clear the roads, and open or close them; returns the roads
+        that changed."""
         changed = []
+        cleared = self.p.road_clearing_m_per_day * hours / 24.0
         for road in self.roads:
-            depth = max(float(snow_depth_m[c]) for c in road.crest_cells)
+            fall = max(float(snowfall_m[c]) for c in road.crest_cells)
+            road.road_snow_m = max(0.0, road.road_snow_m + fall - cleared)
+            depth = road.road_snow_m
             if not road.closed and depth >= road.close_depth_m:
                 road.closed = True
                 changed.append(road)

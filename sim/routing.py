@@ -14,7 +14,7 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
-from .movement import leg_time_h
+from .movement import ground_rate_factors, leg_time_h
 from .parameters import MovementParameters
 
 NEIGHBOUR_OFFSETS = [(-1, -1), (-1, 0), (-1, 1), (0, -1), (0, 1), (1, -1), (1, 0), (1, 1)]
@@ -79,15 +79,20 @@ class MarchGraph:
         slope = np.degrees(np.arctan(np.abs(climb) / (dist * 1000.0)))
         return src, dst, dist, climb, slope
 
+    def _rebase(self) -> None:
+        """Hours of every leg on bare ground by day (after road flags changed)."""
+        self.day_hours = leg_time_h(self._dist_km, self._climb_m, self._slope, self._on_road,
+                                    False, 0.0, self.params)
+
     def leg_hours(self, snow_depth_m: np.ndarray | None = None,
-                  rate_factor: np.ndarray | None = None, night: bool = False) -> np.ndarray:
-        """March hours of every leg under the given snow and weather (at the cell entered);
-        inf for blocked legs."""
-        snow = 0.0 if snow_depth_m is None else np.ravel(snow_depth_m)[self._dst]
-        hours = leg_time_h(self._dist_km, self._climb_m, self._slope, self._on_road, night,
-                           snow, self.params)
-        if rate_factor is not None:
-            hours = hours / np.ravel(rate_factor)[self._dst]
+                  rate_factor: np.ndarray | None = None) -> np.ndarray:
+        """March hours of every leg by day under the given snow and weather (at the cell
+        entered); inf for blocked legs."""
+        hours = self.day_hours
+        if snow_depth_m is not None or rate_factor is not None:
+            off, on = ground_rate_factors(snow_depth_m, rate_factor, self.shape, self.params)
+            dst = self._dst
+            hours = hours / np.where(self._on_road, np.ravel(on)[dst], np.ravel(off)[dst])
         return np.where(self.blocked, np.inf, hours)
 
     def update(self, snow_depth_m: np.ndarray | None,
@@ -100,6 +105,9 @@ class MarchGraph:
         if hours is None:
             hours = self.leg_hours(snow_depth_m, rate_factor)
         self.hours = np.where(self.blocked, np.inf, hours)
+        if self.off_road_snow_limit_m is not None and snow_depth_m is not None:
+            deep = np.ravel(snow_depth_m)[self._dst] > self.off_road_snow_limit_m
+            self.hours[deep & ~self._on_road] = np.inf
         self.matrix.data = self.hours[self._perm]
         self._reverse.data = self.hours[self._reverse_perm]
         self.version += 1
@@ -117,21 +125,30 @@ class MarchGraph:
         clone.update(None)
         return clone
 
-    def restricted(self, allowed: np.ndarray) -> MarchGraph:
-        """A copy sharing these legs in which legs into or out of disallowed cells are blocked."""
+    off_road_snow_limit_m: float | None = None
+
+    def restricted(self, allowed: np.ndarray, off_road_snow_limit_m: float | None = None
+                   ) -> MarchGraph:
+        """A copy sharing these legs in which legs into or out of disallowed cells are blocked,
+        and (if a limit is given) legs off the road into deeper snow than the limit."""
         clone = self.copy()
         ok = np.ravel(allowed)
         clone.blocked |= ~(ok[clone._src] & ok[clone._dst])
+        clone.off_road_snow_limit_m = off_road_snow_limit_m
         clone.update(None)
         return clone
 
-    def leg(self, a: tuple[int, int], b: tuple[int, int]):
-        """Distance (km), climb (m), slope (deg), road flag and blocked flag of the leg a -> b."""
-        k = int(self.leg_ids([(self.flat(a), self.flat(b))])[0])
-        if k < 0:
-            raise KeyError(f"no leg from {a} to {b}")
-        return (self._dist_km[k], self._climb_m[k], self._slope[k], bool(self._on_road[k]),
-                bool(self.blocked[k]))
+    def leg_id(self, a: tuple[int, int], b: tuple[int, int]) -> int:
+        """Position of the leg a -> b (-1 if the cells are not neighbours)."""
+        return int(self.leg_ids([(self.flat(a), self.flat(b))])[0])
+
+    def leg(self, k: int):
+        """Distance (km), climb (m), slope (deg) and road flag of leg number k."""
+        return self._dist_km[k], self._climb_m[k], self._slope[k], bool(self._on_road[k])
+
+    def on_road(self, k: int) -> bool:
+        """Whether leg number k follows an open road."""
+        return bool(self._on_road[k])
 
     def flat(self, cell: tuple[int, int]) -> int:
         """Flat index of a cell."""
@@ -199,6 +216,7 @@ class MarchGraph:
         self._on_road[:] = False
         ids = self.leg_ids(sorted(self.road_legs))
         self._on_road[ids[ids >= 0]] = True
+        self._rebase()
 
     def set_leg_flags(self, legs: list[tuple[int, int]], on_road: bool | None = None,
                       blocked: bool | None = None) -> None:
@@ -207,5 +225,6 @@ class MarchGraph:
         ids = ids[ids >= 0]
         if on_road is not None:
             self._on_road[ids] = on_road
+            self._rebase()
         if blocked is not None:
             self.blocked[ids] = blocked

@@ -271,6 +271,7 @@ class Scenario(Strict):
 
     name: str
     description: str = ""
+    shifted_by_days: int = Field(0, description="set by shift_schedule_days when loading")
     start_date: dt.date
     step_hours: float = Field(6.0, gt=0, le=24)
     duration_days: float = Field(gt=0, le=3650)
@@ -375,7 +376,40 @@ def load_scenario(path: str | Path, overrides: list[str] | None = None) -> Scena
     for item in overrides or []:
         _apply_override(raw, item, path)
     raw.setdefault("name", path.stem)
+    _shift_schedule(raw, path)
     return validate_scenario(raw, path)
+
+
+def _shift_schedule(raw: dict[str, Any], path: Path) -> None:
+    """Apply ``shift_schedule_days``: the same operation launched that many days earlier or
+    later. The start date, every phase start and every reinforcement arrival move; recorded
+    weather forcing stays on its calendar dates."""
+    days = raw.pop("shift_schedule_days", 0)
+    if not isinstance(days, int) or isinstance(days, bool):
+        raise ScenarioError(f"{path}: shift_schedule_days = {days!r}: expected a whole number "
+                            "of days")
+    if days == 0:
+        return
+    delta = dt.timedelta(days=days)
+
+    def shifted(value):
+        if isinstance(value, str):
+            try:
+                value = dt.date.fromisoformat(value)
+            except ValueError:
+                return value
+        return value + delta if isinstance(value, dt.date) else value
+
+    raw["start_date"] = shifted(raw.get("start_date"))
+    for side in (raw.get("sides") or {}).values():
+        plan = side.get("plan", {}) if isinstance(side, dict) else {}
+        for phase in plan.get("phases", []):
+            if isinstance(phase, dict) and phase.get("start") is not None:
+                phase["start"] = shifted(phase["start"])
+        for arrival in plan.get("reinforcements", []):
+            if isinstance(arrival, dict) and "arrives" in arrival:
+                arrival["arrives"] = shifted(arrival["arrives"])
+    raw["shifted_by_days"] = raw.get("shifted_by_days", 0) + days
 
 
 def validate_scenario(raw: dict[str, Any], path: Path) -> Scenario:

@@ -213,7 +213,8 @@ class Weather:
         day_of_year = day.timetuple().tm_yday
         monthly = float(monthly_precip_mm(p.reference_height_m, day_of_year, p))
         mean_wet_day = monthly / (DAYS_PER_YEAR / 12.0) / max(wet_day_fraction(p), 1e-9)
-        self.day_precip_mm = float(self.rng.exponential(mean_wet_day)) if self.wet else 0.0
+        shape = p.wet_day_amount_shape
+        self.day_precip_mm = float(self.rng.gamma(shape, mean_wet_day / shape)) if self.wet else 0.0
 
     def _persist(self, hours: float) -> None:
         p = self.p

@@ -118,7 +118,7 @@ def _build_world(scenario: Scenario) -> World:
     )
     for cell in places.values():
         road_bound_ground[cell] = True
-    road_bound = foot.restricted(road_bound_ground)
+    road_bound = foot.restricted(road_bound_ground, movement.road_bound_max_snow_m)
     return World(terrain, places, foot, road_bound, roads, road_mask)
 
 
