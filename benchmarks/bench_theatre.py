@@ -1,4 +1,4 @@
-"""Speed of the theatre: building the world and stepping a marching replay.
+"""Speed of the theatre, the weather and a full replay.
 
     python benchmarks/bench_theatre.py [--repeats 5]
 
@@ -6,6 +6,7 @@ Figures are medians over the repeats, on one core (the process is single-threade
 """
 
 import argparse
+import datetime as dt
 import statistics
 import time
 from pathlib import Path
@@ -18,11 +19,22 @@ ROOT = Path(__file__).resolve().parent.parent
 SCENARIO = ROOT / "scenarios" / "kalbajar_1993_94.toml"
 
 
-def timed(fn, repeats):
+def median_time(fn, repeats):
     times = []
     for _ in range(repeats):
         start = time.perf_counter()
         fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def stepping(scenario, steps, repeats):
+    """Median seconds to step a fresh model (construction not counted)."""
+    times = []
+    for seed in range(repeats):
+        model = KalbajarModel(scenario, rng=seed)
+        start = time.perf_counter()
+        model.run_for(steps)
         times.append(time.perf_counter() - start)
     return statistics.median(times)
 
@@ -32,26 +44,32 @@ def main():
     parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args()
     scenario = load_scenario(SCENARIO)
-
-    load = timed(lambda: load_scenario(SCENARIO), args.repeats)
-    world = timed(lambda: _build_world(scenario), args.repeats)
-    model_init = timed(lambda: KalbajarModel(scenario, rng=0), args.repeats)
-
-    def march_270():
-        model = KalbajarModel(scenario, rng=0)
-        start = time.perf_counter()
-        model.run_for(270)
-        return time.perf_counter() - start
-
-    stepping = statistics.median(march_270() for _ in range(args.repeats))
+    marching_only = load_scenario(SCENARIO, ["weather.enabled=false"])
     terrain = _build_world(scenario).terrain
+
+    rows = [
+        ("load and validate scenario", median_time(lambda: load_scenario(SCENARIO), args.repeats)),
+        ("build world from shipped files (uncached)",
+         median_time(lambda: _build_world(scenario), args.repeats)),
+        ("model init, no weather (Mesa grid, agents)",
+         median_time(lambda: KalbajarModel(marching_only, rng=0), args.repeats)),
+        ("model init with weather spin-up",
+         median_time(lambda: KalbajarModel(scenario, rng=0), args.repeats)),
+    ]
+    weather = KalbajarModel(scenario, rng=0).weather
+    when = dt.datetime(1994, 1, 10, 6)
+    rows.append(("one weather update (ms per call, x1000)",
+                 median_time(lambda: [weather.advance(when, 6.0) for _ in range(1000)], 3)))
+    marching = stepping(marching_only, 270, args.repeats)
+    full = stepping(scenario, scenario.steps, args.repeats)
+    rows.append(("270 six-hour steps of marching, weather off", marching))
+    rows.append((f"full replay, {scenario.steps} steps, weather and cold on", full))
+
     print(f"grid {terrain.width} x {terrain.height} cells of {terrain.cell_size_m:.0f} m, "
           f"{len(scenario.battalions)} battalions, median of {args.repeats}")
-    print(f"{'load and validate scenario':<44}{load * 1000:8.1f} ms")
-    print(f"{'build world from shipped files (uncached)':<44}{world * 1000:8.1f} ms")
-    print(f"{'model init (world cached, Mesa grid, agents)':<44}{model_init * 1000:8.1f} ms")
-    print(f"{'world + model init, cold':<44}{(world + model_init) * 1000:8.1f} ms")
-    print(f"{'270 six-hour steps of marching':<44}{stepping * 1000:8.1f} ms")
+    for label, seconds in rows:
+        print(f"{label:<52}{seconds * 1000:9.1f} ms")
+    print(f"{'cost of weather and cold on the replay':<52}{(full / marching - 1) * 100:+9.0f} %")
 
 
 if __name__ == "__main__":

@@ -12,9 +12,9 @@ from __future__ import annotations
 from enum import Enum
 
 import numpy as np
-
 from mesa.discrete_space import CellAgent, FixedAgent
 
+from .morale import draw_breakpoint
 from .movement import leg_time_h
 from .routing import NO_PATH
 from .scenario import Posture, Quality, Task, UnitType
@@ -30,6 +30,7 @@ class UnitState(Enum):
     HOLDING = "holding"
     MARCHING = "marching"
     BLOCKED = "blocked"
+    BROKEN = "broken"
     DESTROYED = "destroyed"
 
 
@@ -70,9 +71,27 @@ class Battalion(CellAgent):
         self.km_marched = 0.0
         self.cell = cell
         self.track: list[tuple[int, int]] = [cell.coordinate]
-        self.supplied = True
         self.fatigue_days = 0.0
+        p = model.spec.parameters
+        self.supply_days = p.supply.carried_days
+        self.supply_path = True
+        self.encircled = False
+        self.ever_encircled = False
+        self.cut_since: float | None = None
+        self.ammunition_days = p.combat.ammunition_days
+        self.targets_this_step = 0
+        self.combat_days = 0.0
+        self.in_contact = False
+        self.first_contact_step: float | None = None
+        self.surprised = False
+        self.held_since = model.time
+        self.withdrawing = False
+        self.broken_since: float | None = None
+        self.out_of_contact_since = model.time
+        self.breakpoint = draw_breakpoint(model.rng, p.morale)
+        self.loss_offset = 0
         self.march_hours_step = 0.0
+        self.moved_in_zoc = False
         self.step_cells: list[tuple[int, int]] = [cell.coordinate]
         self.temperature_c = float("nan")
         self.wind_ms = float("nan")
@@ -131,6 +150,21 @@ class Battalion(CellAgent):
         return self.state != UnitState.DESTROYED and self.strength > 0
 
     @property
+    def supplied(self) -> bool:
+        """Whether the battalion has food, fuel and ammunition left."""
+        return self.supply_days > 0
+
+    @property
+    def broken(self) -> bool:
+        """Whether the battalion has broken and is falling back."""
+        return self.state == UnitState.BROKEN
+
+    @property
+    def loss_share(self) -> float:
+        """Share of the men who joined that are lost (all causes), since the last rally."""
+        return max(0, self.joined - self.strength - self.loss_offset) / max(self.joined, 1)
+
+    @property
     def dead(self) -> int:
         """Men dead of any cause."""
         return sum(self.losses[c] for c in DEATH_CAUSES)
@@ -148,25 +182,49 @@ class Battalion(CellAgent):
     # ------------------------------------------------------------------ behaviour
 
     def receive_task(self, task: Task) -> None:
-        """Take a new task from the side's plan."""
+        """Take a new task from the side's plan (a broken battalion takes it once rallied)."""
         self.task = task
+        if self.broken:
+            return
         self.objective_cell = self.model.world.places[task.objective]
         self.leg_hours_done = 0.0
         self.state = UnitState.HOLDING if self.at_objective else UnitState.MARCHING
+
+    def fall_back(self, place: str, state: UnitState | None = None) -> None:
+        """Leave the current task and march to a place (retreat, breakout, withdrawal)."""
+        self.objective_cell = self.model.world.places[place]
+        self.leg_hours_done = 0.0
+        if state == UnitState.BROKEN:
+            self.state = UnitState.BROKEN
+        else:
+            self.state = UnitState.HOLDING if self.at_objective else UnitState.MARCHING
+
+    def rally(self) -> None:
+        """A broken battalion recovers: it counts new losses against a lower breakpoint."""
+        p = self.model.spec.parameters.morale
+        self.loss_offset = self.joined - self.strength
+        self.breakpoint *= p.rallied_breakpoint_factor
+        self.broken_since = None
+        self.state = UnitState.HOLDING
+        if self.task is not None and not self.withdrawing:
+            self.receive_task(self.task)
 
     def lose(self, cause: str, men: int) -> int:
         """Remove up to ``men`` from the ranks for a cause; returns how many were removed."""
         men = max(0, min(int(men), self.strength))
         self.strength -= men
         self.losses[cause] += men
-        if self.strength == 0:
+        if self.strength == 0 and self.state != UnitState.DESTROYED:
             self.state = UnitState.DESTROYED
+            self.model.log_event("destroyed", unit=self.battalion_id, cause=cause,
+                                 place=self.model.place_name(self.coordinate))
         return men
 
     def start_step(self) -> None:
         """Reset what the battalion records about the current step."""
         self.march_hours_step = 0.0
         self.step_cells = [self.coordinate]
+        self.moved_in_zoc = False
 
     def march(self, hours: float, night: bool = False) -> float:
         """March towards the objective for up to ``hours`` hours; returns the hours marched.
@@ -179,7 +237,7 @@ class Battalion(CellAgent):
         if self.state == UnitState.DESTROYED or hours <= 0:
             return 0.0
         if self.at_objective:
-            if self.state == UnitState.MARCHING:
+            if self.state in (UnitState.MARCHING, UnitState.BLOCKED):
                 self.state = UnitState.HOLDING
             return 0.0
         graph = self.graph
@@ -194,6 +252,13 @@ class Battalion(CellAgent):
             k = graph.leg_id(self.coordinate, target)
             if k < 0 or not np.isfinite(graph.hours[k]):
                 return self._halt(UnitState.BLOCKED, hours, budget)
+            stop_after = False
+            if self.model.enemy_holds(self.side, target):
+                return self._halt(UnitState.MARCHING, hours, budget)
+            if self.model.in_enemy_zoc(self.side, target):
+                if self.model.in_enemy_zoc(self.side, self.coordinate) and self.moved_in_zoc:
+                    return self._halt(UnitState.MARCHING, hours, budget)
+                stop_after = True
             factor = float((on_road if graph.on_road(k) else off_road)[target])
             if night:
                 need = float(leg_time_h(*graph.leg(k), True, 0.0,
@@ -202,7 +267,8 @@ class Battalion(CellAgent):
                 need = float(graph.day_hours[k]) / factor
             if budget < need:
                 self.leg_hours_done = budget
-                self.state = UnitState.MARCHING
+                if not self.broken:
+                    self.state = UnitState.MARCHING
                 self.march_hours_step += hours
                 return hours
             budget -= need
@@ -210,12 +276,19 @@ class Battalion(CellAgent):
             self.track.append(target)
             self.step_cells.append(target)
             self.km_marched += float(graph.leg(k)[0])
+            if stop_after:
+                self.moved_in_zoc = True
+                if not self.at_objective:
+                    return self._halt(UnitState.MARCHING, hours, budget)
         return self._halt(UnitState.HOLDING, hours, budget)
 
     def _halt(self, state: UnitState, hours: float, budget_left: float) -> float:
         used = max(0.0, hours - budget_left)
         self.leg_hours_done = 0.0
-        self.state = state
+        if not self.broken:
+            self.state = state
+            if state == UnitState.HOLDING:
+                self.held_since = self.model.time
         self.march_hours_step += used
         return used
 

@@ -24,8 +24,11 @@ FROSTBITE_TABLE = ((-28.0, 30.0), (-40.0, 10.0), (-48.0, 5.0), (-55.0, 2.0))
 
 
 def wind_chill_c(temp_c, wind_ms):
-    """Wind chill temperature in degC (NWS/Environment Canada 2001); air temperature outside
-    the formula's range (above 10 degC or wind at most 4.8 km/h)."""
+    """Wind chill temperature in degC (NWS/Environment Canada 2001).
+
+    Outside the formula's range (above 10 degC, or wind at most 4.8 km/h) it is the air
+    temperature.
+    """
     temp = np.asarray(temp_c, dtype=float)
     speed_kmh = np.asarray(wind_ms, dtype=float) * 3.6
     v16 = np.power(np.maximum(speed_kmh, 4.8), 0.16)

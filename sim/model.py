@@ -4,10 +4,17 @@
 
 1. weather: the weather layers advance (:mod:`sim.weather`), snow closes or reopens the roads
    over passes (:mod:`sim.passes`), and routes are re-planned under the new snow,
-2. orders: each side's commander issues the phases whose trigger has come (:mod:`sim.plans`),
-3. movement: battalions march towards their objectives in the step's daylight hours,
-4. winter attrition: cold injury (:mod:`sim.cold`) and avalanches (:mod:`sim.avalanche`),
-5. data collection.
+2. supply: each side's supply is traced from its depots over the roads (:mod:`sim.supply`);
+   battalions cut off by the enemy become encircled and try to break out,
+3. orders: each side's commander issues the phases whose trigger has come, and orders a
+   withdrawal when its conditions are met (:mod:`sim.plans`),
+4. movement: battalions march towards their objectives in the step's daylight hours, stopping
+   on entering an enemy zone of control (:mod:`sim.control`),
+5. combat between battalions in contact, and bombardment (:mod:`sim.combat`),
+6. winter attrition: cold injury (:mod:`sim.cold`) and avalanches (:mod:`sim.avalanche`),
+7. morale: battalions break or rally (:mod:`sim.morale`),
+8. control of ground and places, zones of control,
+9. data collection.
 
 Reinforcements enter through Mesa's event scheduler on their scenario dates. The model never
 imports plotting code; :mod:`sim.output` and :mod:`sim.mapping` read it from outside.
@@ -23,11 +30,15 @@ import mesa
 import numpy as np
 from mesa.discrete_space import OrthogonalMooreGrid, PropertyLayer
 
-from .agents import DEATH_CAUSES, LOSS_CAUSES, Battalion, Depot, UnitState
-from .clock import Clock
-from .movement import ground_rate_factors
 from . import avalanche, cold
+from .agents import DEATH_CAUSES, LOSS_CAUSES, Battalion, Depot, UnitState
 from .avalanche import avalanche_terrain_share
+from .clock import Clock
+from .combat import CombatResolver
+from .control import Control
+from .morale import effective_breakpoint
+from .supply import SupplyNetwork
+from .movement import ground_rate_factors
 from .passes import PassConditions
 from .plans import Commander
 from .scenario import Scenario, Task
@@ -80,6 +91,19 @@ class KalbajarModel(mesa.Model):
         self.marched_today_h: dict[str, float] = {}
         self.initial = dict.fromkeys(scenario.sides, 0)
         self.reinforced = dict.fromkeys(scenario.sides, 0)
+        p = scenario.parameters
+        self.control = Control(terrain.shape, list(scenario.sides), self.world.places,
+                               {sid: side.holds for sid, side in scenario.sides.items()},
+                               p.supply.zoc_km * 1000.0 / terrain.cell_size_m)
+        self.supply = SupplyNetwork(self.world.roads, terrain.cell_size_m, p.supply.offroad_km,
+                                    terrain.elevation_m)
+        self.combat = CombatResolver(self)
+        self.depots = {sid: [d.place for d in scenario.depots.values() if d.side == sid]
+                       for sid in scenario.sides}
+        self._enemy_blocked: dict[str, dict] = {sid: {} for sid in scenario.sides}
+        self._contact_pairs: set[tuple[str, str]] = set()
+        self.supplied_cells: dict[str, np.ndarray] = {}
+        self._place_at = {cell: place for place, cell in self.world.places.items()}
 
         arriving_later = scenario.reinforcement_ids()
         for battalion_id, spec in scenario.battalions.items():
@@ -89,6 +113,8 @@ class KalbajarModel(mesa.Model):
             Depot(self, depot_id, spec.side, spec.place, self.grid[self.world.places[spec.place]])
         self.commanders = {side_id: Commander(self, side_id, side)
                            for side_id, side in scenario.sides.items()}
+        self.update_control(capture=False)
+        self.trace_supply(announce=False)
 
         self.datacollector = mesa.DataCollector(
             model_reporters=self._model_reporters(),
@@ -114,10 +140,14 @@ class KalbajarModel(mesa.Model):
         """One step of the operation; see the module docstring for the order."""
         steps_done = self.time - 1
         self.update_weather(steps_done)
+        self.trace_supply()
         for commander in self.commanders.values():
             commander.issue_orders()
         self.move_battalions(steps_done)
+        contacts = self.fight()
         self.apply_winter_attrition()
+        self.check_morale(contacts)
+        self.update_control()
         self.collect()
         if self.time >= self.spec.steps:
             self.running = False
@@ -136,8 +166,10 @@ class KalbajarModel(mesa.Model):
         self._apply_weather()
 
     def ground_factors(self, oversnow_gear: bool = False):
-        """Per-cell march-rate multipliers (off road, on road) under the current snow and
-        weather; 1 everywhere without weather."""
+        """Per-cell march-rate multipliers (off road, on road) under the current weather.
+
+        Snow, storm and fog lower them; they are 1 everywhere without weather.
+        """
         key = (self.time, oversnow_gear)
         if self._ground_key != key:
             self._ground = ground_rate_factors(self.snow_depth_m, self.rate_factor,
@@ -186,15 +218,18 @@ class KalbajarModel(mesa.Model):
                 continue
             unit.start_step()
             used = self.marched_today_h.get(unit.battalion_id, 0.0)
-            left = max(0.0, movement.march_hours_per_day - used)
+            forced = unit.withdrawing or unit.broken or unit.encircled
+            limit = movement.forced_march_hours_per_day if forced else movement.march_hours_per_day
+            left = max(0.0, limit - used)
             marched = unit.march(min(daylight, left))
-            if movement.night_marching:
+            if movement.night_marching or forced:
                 marched += unit.march(min(darkness, max(0.0, left - marched)), night=True)
             self.marched_today_h[unit.battalion_id] = used + marched
 
     def apply_winter_attrition(self) -> None:
-        """Cold injury and avalanches for every battalion in the field, in one vectorised draw
-        per mechanism; then fatigue builds or eases.
+        """Cold injury and avalanches for every battalion in the field; fatigue builds or eases.
+
+        Each mechanism is one vectorised draw over all battalions.
 
         Marching hours are spent at the coldest cell crossed in the step, resting hours where the
         battalion stands (under a roof in a village or town); avalanches may strike on any cell
@@ -246,6 +281,184 @@ class KalbajarModel(mesa.Model):
             dead = unit.lose("avalanche_dead", int(self.rng.binomial(caught, p.caught_lethality)))
             self.log_event("avalanche", unit=unit.battalion_id, cause="fresh snow on steep slope",
                            place=f"{unit.coordinate}", dead=dead)
+
+    # ------------------------------------------------------------------ supply
+
+    def trace_supply(self, announce: bool = True) -> None:
+        """Trace each side's supply, refill or run down stocks, and find encircled battalions."""
+        p = self.spec.parameters.supply
+        step_days = self.spec.step_hours / 24.0 if announce else 0.0
+        closed = self.passes.closed_edges()
+        for side in self.spec.sides:
+            blocked = self.supply.blockages(side, self.control, closed)
+            _, reached = self.supply.reachable(side, self.depots[side], self.control, blocked)
+            _, reached_free = self.supply.reachable(side, self.depots[side], self.control,
+                                                    blocked, ignore_enemy=True)
+            self.supplied_cells[side] = reached
+            by_enemy = {k: b for k, b in blocked.items() if b.cause != "snow"}
+            if announce:
+                for key in sorted(set(by_enemy) - set(self._enemy_blocked[side])):
+                    cut = by_enemy[key]
+                    self.log_event("road_cut", unit=self._unit_name(cut.by_unit),
+                                   cause=f"{cut.cause} by {cut.by_side}", place=f"{key[0]}-{key[1]}",
+                                   road=cut.road, side=side)
+            self._enemy_blocked[side] = by_enemy
+            for unit in self.side_units(side):
+                if not unit.in_field:
+                    continue
+                unit.supply_path = self.supply.supplied_at(unit.coordinate, reached)
+                if unit.supply_path:
+                    unit.supply_days = min(p.carried_days,
+                                           unit.supply_days + p.resupply_days_per_day * step_days)
+                    unit.ammunition_days = self.spec.parameters.combat.ammunition_days
+                unit.supply_days = max(0.0, unit.supply_days - step_days)
+                if unit.supply_path:
+                    if unit.encircled and announce:
+                        self.log_event("broke_out", unit=unit.battalion_id, cause="supply restored",
+                                       place=self.place_name(unit.coordinate))
+                    unit.encircled, unit.cut_since = False, None
+                    continue
+                if not self.supply.supplied_at(unit.coordinate, reached_free):
+                    unit.cut_since = None  # cut off by snow or distance, not by the enemy
+                    continue
+                if unit.cut_since is None:
+                    unit.cut_since = self.time
+                hours_cut = (self.time - unit.cut_since) * self.spec.step_hours
+                if announce and not unit.encircled and hours_cut >= p.encircled_after_hours:
+                    self.encircle(unit, blocked)
+
+    def encircle(self, unit: Battalion, blocked) -> None:
+        """Mark a battalion encircled, name the cut, and order it to break out."""
+        side = unit.side
+        cuts = self.supply.cut_on_the_way(side, self.depots[side], unit.coordinate, blocked)
+        cause = "; ".join(f"{c.edge[0]}-{c.edge[1]} ({c.road}) {c.cause} by {c.by_side}"
+                          + (f" {self._unit_name(c.by_unit)}" if c.by_unit else "")
+                          for c in cuts) or "enemy zone of control around the battalion"
+        unit.encircled = True
+        unit.ever_encircled = True
+        self.log_event("encircled", unit=unit.battalion_id, cause=cause,
+                       place=self.place_name(unit.coordinate))
+        if not unit.broken:
+            goal = self.rear_place(unit)
+            if goal is not None:
+                unit.withdrawing = True
+                unit.fall_back(goal)
+                self.log_event("breakout", unit=unit.battalion_id, cause=f"towards {goal}",
+                               place=self.place_name(unit.coordinate))
+
+    def rear_place(self, unit: Battalion) -> str | None:
+        """The nearest (by march time) place a battalion can fall back to.
+
+        Its side's withdrawal destinations if the plan names them, otherwise its depots.
+        """
+        plan = self.spec.sides[unit.side].plan
+        candidates = plan.withdrawal.to if plan.withdrawal else self.depots[unit.side]
+        best, best_hours = None, np.inf
+        for place in candidates:
+            hours, _ = unit.graph.field_to(self.world.places[place])
+            here = hours[unit.graph.flat(unit.coordinate)]
+            if here < best_hours:
+                best, best_hours = place, here
+        return best
+
+    # ------------------------------------------------------------------ combat and morale
+
+    def fight(self) -> dict:
+        """Resolve contacts and bombardment; note who is in contact."""
+        units = [u for u in self.battalions.values() if u.in_field]
+        step_days = self.spec.step_hours / 24.0
+        known = self._contact_pairs
+        contacts = self.combat.resolve(units)
+        pairs = set()
+        for contact in contacts.values():
+            for enemy in contact.enemies:
+                pairs.add(tuple(sorted((contact.unit.battalion_id, enemy.battalion_id))))
+        for a, b in sorted(pairs - known):
+            self.log_event("contact", unit=a, cause=f"with {b}",
+                           place=self.place_name(self.battalions[a].coordinate))
+        self._contact_pairs = pairs
+        for unit in units:
+            if unit.unique_id in contacts:
+                unit.combat_days += step_days
+                unit.out_of_contact_since = None
+            else:
+                unit.combat_days = max(0.0, unit.combat_days - step_days)
+                if unit.out_of_contact_since is None:
+                    unit.out_of_contact_since = self.time
+            if unit.targets_this_step and not unit.supply_path:
+                unit.ammunition_days = max(0.0, unit.ammunition_days - step_days)
+        self.combat.bombard(units, contacts)
+        return contacts
+
+    def check_morale(self, contacts) -> None:
+        """Battalions in contact or encircled break when their losses (all causes) reach their
+        breakpoint; broken ones rally after a quiet spell in supply."""
+        p = self.spec.parameters.morale
+        for unit in [u for u in self.battalions.values() if u.in_field]:
+            if unit.broken:
+                calm_since = None if unit.out_of_contact_since is None else max(
+                    unit.out_of_contact_since, unit.broken_since or 0)
+                quiet = calm_since is not None and (
+                    self.time - calm_since) * self.spec.step_hours >= p.rally_hours
+                if quiet and unit.supplied and not unit.encircled:
+                    unit.rally()
+                    self.log_event("rallied", unit=unit.battalion_id, cause="out of contact",
+                                   place=self.place_name(unit.coordinate))
+                continue
+            if unit.unique_id not in contacts and not unit.encircled:
+                continue  # battalions break in battle or when cut off, not in quiet sectors
+            threshold = effective_breakpoint(unit.breakpoint, unit.quality.value, unit.encircled,
+                                             unit.supplied, unit.surprised, p)
+            unit.surprised = False
+            if unit.loss_share >= threshold:
+                goal = self.rear_place(unit)
+                unit.broken_since = self.time
+                if goal is not None:
+                    unit.fall_back(goal, state=UnitState.BROKEN)
+                else:
+                    unit.state = UnitState.BROKEN
+                self.log_event("broken", unit=unit.battalion_id,
+                               cause=f"losses {unit.loss_share:.0%}"
+                               + (", encircled" if unit.encircled else "")
+                               + ("" if unit.supplied else ", unsupplied"),
+                               place=self.place_name(unit.coordinate))
+
+    # ------------------------------------------------------------------ control
+
+    def update_control(self, capture: bool = True) -> None:
+        """Mark ground passed, hand over places taken, recompute zones of control."""
+        holding = [u for u in self.battalions.values() if u.in_field and not u.broken]
+        for unit in holding:
+            self.control.mark(unit.side, unit.step_cells if capture else [unit.coordinate])
+        if capture:
+            for place, old, new in self.control.update_places(holding):
+                self.log_event("node_captured", unit=new, cause=f"taken from {old}",
+                               place=place)
+        self.control.update_zones([u for u in holding if not u.unit_type.road_bound])
+
+    def enemy_holds(self, side: str, cell) -> bool:
+        """Whether an enemy battalion in the field and not broken stands on a cell."""
+        for agent in self.grid[cell].agents:
+            if isinstance(agent, Battalion) and agent.side != side and agent.in_field \
+                    and not agent.broken:
+                return True
+        return False
+
+    def in_enemy_zoc(self, side: str, cell) -> bool:
+        """Whether a cell lies in an enemy zone of control."""
+        return any(self.control.zoc[s][cell] for s in self.control.sides if s != side)
+
+    def place_name(self, cell) -> str:
+        """The place id at a cell, or the cell as text."""
+        return self._place_at.get(tuple(cell), f"{tuple(int(c) for c in cell)}")
+
+    def _unit_name(self, unique_id: int | None) -> str:
+        if unique_id is None:
+            return ""
+        for unit in self.battalions.values():
+            if unit.unique_id == unique_id:
+                return unit.battalion_id
+        return ""
 
     # ------------------------------------------------------------------ setup helpers
 

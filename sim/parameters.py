@@ -60,6 +60,10 @@ class MovementParameters(ParameterGroup):
         8.0, gt=0, le=24,
         description="h; hours of marching in a normal day's march. Assumption: FM 21-18 "
         "plans a normal march of about 32 km a day at its 4 km/h road rate (§3.4).")
+    forced_march_hours_per_day: float = Field(
+        14.0, gt=0, le=24,
+        description="h; hours a day a battalion marches when breaking out, withdrawing or "
+        "broken, by night as well as by day. Assumption: a forced march.")
     night_marching: bool = Field(
         False, description="whether units march in darkness (at FM 21-18 night rates).")
     snow_deep_depth_m: float = Field(
@@ -315,6 +319,177 @@ class AvalancheParameters(ParameterGroup):
         0.5, ge=0, le=1, description="share of those caught who die. Assumption.")
 
 
+class CombatParameters(ParameterGroup):
+    """Dupuy's QJM/TNDM attrition (``combat_science.md`` §2.2-2.3, NPW as transcribed in
+    HerrTom/OPORD-QJM) with a near-linear dependence on the force ratio (CDB90, §2.1)."""
+
+    engagement_range_km: float = Field(
+        2.5, gt=0, description="km; hostile battalions this close are in contact (neighbouring "
+        "1 km cells and their diagonals). Assumption: direct-fire range of infantry weapons.")
+    attacker_daily_rate: float = Field(
+        0.028, gt=0, description="attacker casualty rate per day before factors (NPW; §2.2).")
+    defender_daily_rate: float = Field(
+        0.015, gt=0, description="defender casualty rate per day before factors (NPW; §2.2).")
+    size_factor_men: list[float] = Field(
+        [500, 1000, 2000, 4000, 10000, 25000, 100000],
+        description="men; strengths of Dupuy's size-factor table (StrengthSize.csv, §2.2).")
+    size_factor_value: list[float] = Field(
+        [21, 8, 5, 2.5, 1.2, 1.0, 0.4],
+        description="multiplier on the daily rate at those strengths: small forces lose at "
+        "higher rates (verity 3; §2.2).")
+    opposition_ratio: list[float] = Field(
+        [0.1, 0.5, 1.0, 2.0, 3.0, 6.0],
+        description="power ratio (own / enemy) of the QJM opposition-factor table (§2.2).")
+    opposition_value: list[float] = Field(
+        [2.5, 1.35, 0.95, 0.75, 0.65, 0.4],
+        description="multiplier on a side's casualty rate at those ratios: the exchange hardly "
+        "depends on the odds (CDB90 fit a = +0.07..0.23; §2.1).")
+    static_contact_factor: float = Field(
+        0.1, ge=0, le=1, description="share of the QJM rates suffered when neither side in a "
+        "contact attacks (patrols, sniping, harassing fire). Assumption: QJM rates describe "
+        "attacks.")
+    terrain_casualty: dict[str, float] = Field(
+        default_factory=lambda: {"WATER": 0.3, "FLAT_BARE": 1.0, "ROLLING_MIXED": 0.7,
+                                 "RUGGED_MIXED": 0.4, "RUGGED_BARE": 0.5, "URBAN": 0.5},
+        description="QJM terrain casualty factor r_c by terrain class (§2.2).")
+    terrain_defence: dict[str, float] = Field(
+        default_factory=lambda: {"WATER": 1.0, "FLAT_BARE": 1.05, "ROLLING_MIXED": 1.3,
+                                 "RUGGED_MIXED": 1.55, "RUGGED_BARE": 1.45, "URBAN": 1.4},
+        description="QJM defence-position multiplier r_u by terrain class (§2.2).")
+    posture_strength: dict[str, float] = Field(
+        default_factory=lambda: {"attack": 1.0, "hasty": 1.3, "prepared": 1.5, "delay": 1.2,
+                                 "withdrawal": 1.15},
+        description="QJM defender strength factor u_s by posture (§2.2).")
+    posture_defender_casualty: dict[str, float] = Field(
+        default_factory=lambda: {"attack": 1.0, "hasty": 0.8, "prepared": 0.85, "delay": 0.95,
+                                 "withdrawal": 0.9},
+        description="QJM defender casualty factor u_cd by posture (§2.2).")
+    prepared_after_hours: float = Field(
+        24.0, ge=0, description="h a unit must hold a place before its defence counts as "
+        "prepared rather than hasty. Assumption.")
+    weather_casualty_fair: float = Field(
+        0.7, gt=0, description="QJM h_c 'dry, sunny, extreme cold' (§2.2), used below 0 degC "
+        "without precipitation.")
+    weather_casualty_light: float = Field(
+        0.4, gt=0, description="QJM h_c 'wet, light, extreme cold' (§2.2).")
+    weather_casualty_heavy: float = Field(
+        0.3, gt=0, description="QJM h_c 'wet, heavy, extreme cold' (§2.2).")
+    weather_attack_fair: float = Field(
+        0.9, gt=0, description="QJM h_ua attack factor, dry extreme cold (§2.2).")
+    weather_attack_light: float = Field(
+        0.9, gt=0, description="QJM h_ua attack factor, wet light extreme cold (§2.2).")
+    weather_attack_heavy: float = Field(
+        0.6, gt=0, description="QJM h_ua attack factor, wet heavy extreme cold (§2.2).")
+    quality_factor: dict[str, float] = Field(
+        default_factory=lambda: {"poor": 0.7, "fair": 0.8, "good": 0.9, "excellent": 1.0},
+        description="QJM morale factor by troop quality (§2.2).")
+    broken_factor: float = Field(
+        0.2, gt=0, le=1, description="combat power of a broken unit: QJM morale 'panic' 0.2.")
+    fatigue_power_loss_per_day: float = Field(
+        0.03, ge=0, le=1, description="share of combat power lost per day in combat (Dupuy's "
+        "verity 8; Rubio-Campillo's fatigue model, §2.1). Assumption on the size.")
+    fatigue_power_floor: float = Field(
+        0.5, gt=0, le=1, description="lowest share of combat power fatigue leaves. Assumption.")
+    unsupplied_power: float = Field(
+        0.6, gt=0, le=1, description="combat power of a unit out of supply (no ammunition, "
+        "food). Assumption.")
+    gun_crew_power: float = Field(
+        0.2, gt=0, le=1, description="close-combat power of an artillery or rocket unit's men "
+        "relative to riflemen. Assumption: crews with personal weapons only.")
+    surprise_power: float = Field(
+        1.3, ge=1, description="power multiplier of an attacker on a defender that has not yet "
+        "been in contact: QJM 'minor surprise' x1.3 (§2.2).")
+    surprise_defender_casualty: float = Field(
+        1.2, ge=1, description="defender casualty factor under minor surprise: QJM x1.2 (§2.2).")
+    killed_share: float = Field(
+        0.33, ge=0, le=1, description="share of battle casualties killed: Chosin, nearly 2,500 "
+        "dead to 5,000 wounded (§3.1).")
+    missing_share: float = Field(
+        0.05, ge=0, le=1, description="share of battle casualties missing or captured in a "
+        "coherent unit. Assumption.")
+    missing_share_broken: float = Field(
+        0.3, ge=0, le=1, description="share missing or captured when the unit is broken or "
+        "encircled. Assumption: 111 missing in the 14 Feb retreat against 141 killed (S7).")
+    wounded_die_unsupplied: float = Field(
+        0.3, ge=0, le=1, description="share of wounded who die when they cannot be evacuated "
+        "(unit out of supply). Assumption.")
+    artillery_casualty_share: float = Field(
+        0.47, ge=0, lt=1, description="share of casualties caused by artillery where guns "
+        "support an engagement: WWII Pacific 47 % (ETO 64 %, MTO 69 %; §2.3); the lowest, for "
+        "mountains where observation and ammunition are short.")
+    artillery_range_km: float = Field(
+        15.0, gt=0, description="km; D-30 122 mm howitzer range (15.4 km), the gun named for "
+        "the 1993 grouping (S21). Assumption from the gun's published range.")
+    rocket_range_km: float = Field(
+        20.0, gt=0, description="km; BM-21 Grad range (20.4 km). Assumption from the "
+        "launcher's published range.")
+    fire_units_per_engagement: float = Field(
+        1.0, gt=0, description="engagements one artillery battalion can support fully; more "
+        "engagements share its fire. Assumption.")
+    bombardment_daily_rate: float = Field(
+        0.01, ge=0, description="daily casualty rate artillery inflicts on an encircled enemy "
+        "unit in range and not in contact. Assumption: Grad fire on columns (S6).")
+    ammunition_days: float = Field(
+        3.0, gt=0, description="days of fire an artillery unit keeps firing out of supply. "
+        "Assumption.")
+
+
+class MoraleParameters(ParameterGroup):
+    """Breaking and rallying (``combat_science.md`` §2.3 breakpoints).
+
+    Each battalion draws a hidden breakpoint (share of its men lost) from a lognormal whose
+    median and spread match CDB90: the median losing side quits at 7.6-17 % losses and 80 %
+    quit below 40 %. Encirclement, hunger, cold losses and surprise lower it.
+    """
+
+    breakpoint_median: float = Field(
+        0.12, gt=0, lt=1, description="median loss share at which a unit breaks: between "
+        "CDB90's WWII 7.6 % and all-period 16.7 % medians of losing sides (§2.3).")
+    breakpoint_share_below_40: float = Field(
+        0.8, gt=0, lt=1, description="share of breakpoints below 40 % losses: 80-82 % of "
+        "losers quit below 40 % (CDB90, §2.3).")
+    encircled_factor: float = Field(
+        0.6, gt=0, le=1, description="breakpoint multiplier for an encircled unit. Assumption.")
+    unsupplied_factor: float = Field(
+        0.8, gt=0, le=1, description="breakpoint multiplier for a unit out of supply (hunger). "
+        "Assumption.")
+    quality_factor: dict[str, float] = Field(
+        default_factory=lambda: {"poor": 0.7, "fair": 0.85, "good": 1.0, "excellent": 1.2},
+        description="breakpoint multiplier by troop quality. Assumption following the QJM "
+        "morale grades (§2.2).")
+    surprised_factor: float = Field(
+        0.8, gt=0, le=1, description="breakpoint multiplier on the day a unit is surprised. "
+        "Assumption.")
+    rally_hours: float = Field(
+        48.0, ge=0, description="h out of contact (and in supply) after which a broken unit "
+        "rallies. Assumption.")
+    rallied_breakpoint_factor: float = Field(
+        0.7, gt=0, le=1, description="a rallied unit counts only new losses, against its "
+        "breakpoint times this factor (it breaks more easily a second time). Assumption.")
+
+
+class SupplyParameters(ParameterGroup):
+    """Supply traced over the road network (``combat_science.md`` §3.6)."""
+
+    kg_per_man_day: float = Field(
+        10.0, gt=0, description="kg per man per day in winter without ammunition: 8-12 "
+        "(rations, fuel, water; §3.6).")
+    carried_days: float = Field(
+        3.0, gt=0, description="days of supply a battalion carries. Assumption.")
+    resupply_days_per_day: float = Field(
+        2.0, gt=0, description="days of supply delivered per day to a unit on a supply path. "
+        "Assumption.")
+    offroad_km: float = Field(
+        8.0, ge=0, description="km; longest off-road carry from a road node to a unit (porters, "
+        "pack animals). Assumption.")
+    zoc_km: float = Field(
+        2.5, ge=0, description="km; reach of a battalion's zone of control: supply does not "
+        "pass through it. Assumption: the engagement range.")
+    encircled_after_hours: float = Field(
+        12.0, ge=0, description="h without a supply path before a unit counts as encircled "
+        "(short cuts are interruptions). Assumption.")
+
+
 class Parameters(ParameterGroup):
     """All parameter groups of a scenario."""
 
@@ -323,3 +498,6 @@ class Parameters(ParameterGroup):
     weather: WeatherParameters = WeatherParameters()
     cold: ColdParameters = ColdParameters()
     avalanche: AvalancheParameters = AvalancheParameters()
+    combat: CombatParameters = CombatParameters()
+    morale: MoraleParameters = MoraleParameters()
+    supply: SupplyParameters = SupplyParameters()

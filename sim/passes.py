@@ -58,8 +58,7 @@ class PassConditions:
             self.roads.append(PassRoad(edge, crest, close, legs=legs))
 
     def update(self, snowfall_m: np.ndarray, hours: float) -> list[PassRoad]:
-        """Add the step's snowfall, clear the roads, and open or close them; returns the roads
-        that changed."""
+        """Add the step's snowfall, clear the roads, open or close them; return those changed."""
         changed = []
         cleared = self.p.road_clearing_m_per_day * hours / 24.0
         for road in self.roads:

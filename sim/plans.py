@@ -1,10 +1,12 @@
-"""Each side's plan: phases of orders and the arrival of reinforcements.
+"""Each side's plan: phases of orders, the arrival of reinforcements, and withdrawal.
 
 A phase's orders are issued when its trigger comes: its ``start`` date (the date a commander
-decided on), and/or the completion of an earlier phase (all its tasked battalions that still
-exist stand on their objectives). Reinforcements enter at their place on their date through
-Mesa's event scheduler. Dates come only from the scenario file; nothing here looks at what
-happened historically.
+decided on), the completion of an earlier phase (all its tasked battalions still in the field
+and not broken stand on their objectives), and/or an enemy battalion near a place. A general
+withdrawal is ordered when enough of the side's battalions are cut off from supply or its
+strength has fallen far enough, and reaches the battalions after an order delay.
+Reinforcements enter at their place on their date through Mesa's event scheduler. Dates come
+only from the scenario file; nothing here looks at what happened historically.
 """
 
 from __future__ import annotations
@@ -74,7 +76,7 @@ class Commander:
             return False
         for battalion_id in orders.phase.tasks:
             unit = self.model.battalions.get(battalion_id)
-            if unit is None or not unit.in_field:
+            if unit is None or not unit.in_field or unit.broken or unit.withdrawing:
                 continue
             if unit.task is orders.phase.tasks[battalion_id] and not unit.at_objective:
                 return False
@@ -91,11 +93,72 @@ class Commander:
                 continue
             if phase.after is not None and not self.phase_complete(self.phase(phase.after)):
                 continue
+            if phase.when_enemy_near is not None and not self.enemy_near(phase.when_enemy_near):
+                continue
             orders.issued_at = self.model.time
             for battalion_id, task in phase.tasks.items():
                 unit = self.model.battalions.get(battalion_id)
-                if unit is not None and unit.in_field:
-                    unit.receive_task(task)
-                else:
+                if unit is None:
                     self.model.pending_tasks[battalion_id] = task
+                elif unit.in_field and not unit.withdrawing:
+                    unit.receive_task(task)
             self.model.log_event("orders_issued", unit=self.side_id, cause=phase.name)
+        self.consider_withdrawal()
+
+    def enemy_near(self, condition) -> bool:
+        """Whether an enemy battalion in the field is within ``km`` of a place."""
+        terrain = self.model.world.terrain
+        cell = self.model.world.places[condition.place]
+        return any(u.side != self.side_id and u.in_field
+                   and terrain.distance_km(u.coordinate, cell) <= condition.km
+                   for u in self.model.battalions.values())
+
+    # ------------------------------------------------------------------ withdrawal
+
+    withdrawal_decided_at: float | None = None
+    withdrawal_ordered_at: float | None = None
+    withdrawal_completed_at: float | None = None
+
+    def consider_withdrawal(self) -> None:
+        """Decide on a general withdrawal when its conditions hold; report when it is done."""
+        rule = self.model.spec.sides[self.side_id].plan.withdrawal
+        if rule is None:
+            return
+        units = [u for u in self.model.side_units(self.side_id) if u.in_field]
+        if self.withdrawal_ordered_at is not None:
+            if self.withdrawal_completed_at is None and all(
+                    self.model.place_name(u.coordinate) in rule.to for u in units):
+                self.withdrawal_completed_at = self.model.time
+                self.model.log_event("withdrawal_complete", unit=self.side_id, cause="all out",
+                                     place=",".join(rule.to))
+            return
+        if self.withdrawal_decided_at is not None or not units:
+            return
+        if rule.not_before is not None and self.model.now.date() < rule.not_before:
+            return
+        cut_off = sum(not u.supply_path for u in units) / len(units)
+        joined = sum(u.joined for u in self.model.side_units(self.side_id))
+        strength = sum(u.strength for u in units) / max(joined, 1)
+        reasons = []
+        if cut_off >= rule.when_cut_off_share:
+            reasons.append(f"{cut_off:.0%} of battalions cut off")
+        if strength < rule.when_strength_below:
+            reasons.append(f"strength down to {strength:.0%}")
+        if not reasons:
+            return
+        self.withdrawal_decided_at = self.model.time
+        self.model.log_event("withdrawal_decided", unit=self.side_id, cause="; ".join(reasons))
+        delay = rule.order_delay_hours / self.model.spec.step_hours
+        self.model.schedule_event(self.order_withdrawal, at=self.model.time + max(delay, 0.5))
+
+    def order_withdrawal(self) -> None:
+        """The withdrawal order reaches the battalions: each falls back to its nearest exit."""
+        self.withdrawal_ordered_at = self.model.time
+        for unit in self.model.side_units(self.side_id):
+            if not unit.in_field:
+                continue
+            unit.withdrawing = True
+            goal = self.model.rear_place(unit)
+            if goal is not None:
+                unit.fall_back(goal, state=unit.state if unit.broken else None)
+        self.model.log_event("withdrawal", unit=self.side_id, cause="order reached the units")

@@ -86,8 +86,10 @@ class MarchGraph:
 
     def leg_hours(self, snow_depth_m: np.ndarray | None = None,
                   rate_factor: np.ndarray | None = None) -> np.ndarray:
-        """March hours of every leg by day under the given snow and weather (at the cell
-        entered); inf for blocked legs."""
+        """March hours of every leg by day under the given snow and weather; inf if blocked.
+
+        Snow and weather are read at the cell each leg enters.
+        """
         hours = self.day_hours
         if snow_depth_m is not None or rate_factor is not None:
             off, on = ground_rate_factors(snow_depth_m, rate_factor, self.shape, self.params)
@@ -129,8 +131,10 @@ class MarchGraph:
 
     def restricted(self, allowed: np.ndarray, off_road_snow_limit_m: float | None = None
                    ) -> MarchGraph:
-        """A copy sharing these legs in which legs into or out of disallowed cells are blocked,
-        and (if a limit is given) legs off the road into deeper snow than the limit."""
+        """A copy sharing these legs, with legs into or out of disallowed cells blocked.
+
+        With a snow limit, legs off the road into deeper snow than it are blocked too.
+        """
         clone = self.copy()
         ok = np.ravel(allowed)
         clone.blocked |= ~(ok[clone._src] & ok[clone._dst])

@@ -156,17 +156,26 @@ class Task(Strict):
     posture: Posture = Posture.ATTACK
 
 
+class NearCondition(Strict):
+    """A condition: an enemy battalion within some kilometres of a place."""
+
+    place: str
+    km: float = Field(gt=0)
+
+
 class Phase(Strict):
     """A phase of a side's plan: its orders and when they are given.
 
-    ``start`` is the date the order is issued (a commander's decision). ``after`` names an
-    earlier phase: the orders are issued once that phase's objectives are all reached (and not
-    before ``start`` if both are given). A phase with neither starts at once.
+    ``start`` is the earliest date the order is issued (a commander's decision). ``after``
+    names an earlier phase whose objectives must all be reached first; ``when_enemy_near``
+    waits for an enemy battalion near a place. The orders go out when every condition given
+    holds; a phase with none starts at once.
     """
 
     name: str
     start: dt.date | None = None
     after: str | None = None
+    when_enemy_near: NearCondition | None = None
     tasks: dict[str, Task] = Field(default_factory=dict)
 
     @field_validator("tasks", mode="before")
@@ -186,11 +195,28 @@ class Reinforcement(Strict):
     source: str = ""
 
 
+class Withdrawal(Strict):
+    """When a side's commander orders a general withdrawal, and where to.
+
+    The order is given when the share of the side's battalions in the field that are cut off
+    from supply reaches ``when_cut_off_share``, or when the men still in the ranks fall below
+    ``when_strength_below`` of all who joined; it reaches the battalions ``order_delay_hours``
+    later. Each battalion then withdraws to the nearest of the ``to`` places.
+    """
+
+    to: list[str] = Field(min_length=1)
+    when_cut_off_share: float = Field(0.5, gt=0, le=1)
+    when_strength_below: float = Field(0.5, ge=0, le=1)
+    order_delay_hours: float = Field(24.0, ge=0)
+    not_before: dt.date | None = None
+
+
 class Plan(Strict):
-    """A side's plan: phases of orders, and reinforcements with their arrival dates."""
+    """A side's plan: phases of orders, reinforcements with their arrival dates, withdrawal."""
 
     phases: list[Phase] = Field(default_factory=list)
     reinforcements: list[Reinforcement] = Field(default_factory=list)
+    withdrawal: Withdrawal | None = None
 
 
 class Side(Strict):
@@ -200,6 +226,7 @@ class Side(Strict):
     colour: str = "#444444"
     winter_equipment: float = Field(0.5, ge=0, le=1)
     quality: Quality = Quality.FAIR
+    holds: list[str] = Field(default_factory=list)
     plan: Plan = Plan()
 
 
@@ -283,6 +310,7 @@ class Scenario(Strict):
     depots: dict[str, Depot] = Field(default_factory=dict)
     weather: WeatherSettings = WeatherSettings()
     parameters: Parameters = Parameters()
+    record: Path | None = None
     source_file: Path | None = Field(None, exclude=True)
 
     @field_validator("step_hours")
@@ -350,6 +378,14 @@ class Scenario(Strict):
                         problems.append(f"{where}.tasks.{bid}: battalion of side "
                                         f"{self.battalions[bid].side!r}, expected side {sid!r}")
                     need(self.places, task.objective, f"{where}.tasks.{bid}.objective", "places")
+                if phase.when_enemy_near is not None:
+                    need(self.places, phase.when_enemy_near.place,
+                         f"{where}.when_enemy_near.place", "places")
+            for i, place in enumerate(side.holds):
+                need(self.places, place, f"sides.{sid}.holds[{i}]", "places")
+            if side.plan.withdrawal is not None:
+                for i, place in enumerate(side.plan.withdrawal.to):
+                    need(self.places, place, f"sides.{sid}.plan.withdrawal.to[{i}]", "places")
             for i, r in enumerate(side.plan.reinforcements):
                 where = f"sides.{sid}.plan.reinforcements[{i}]"
                 need(self.places, r.at, f"{where}.at", "places")
@@ -381,9 +417,11 @@ def load_scenario(path: str | Path, overrides: list[str] | None = None) -> Scena
 
 
 def _shift_schedule(raw: dict[str, Any], path: Path) -> None:
-    """Apply ``shift_schedule_days``: the same operation launched that many days earlier or
-    later. The start date, every phase start and every reinforcement arrival move; recorded
-    weather forcing stays on its calendar dates."""
+    """Apply ``shift_schedule_days``: the same operation launched days earlier or later.
+
+    The start date, every phase start and every reinforcement arrival move; recorded weather
+    forcing stays on its calendar dates.
+    """
     days = raw.pop("shift_schedule_days", 0)
     if not isinstance(days, int) or isinstance(days, bool):
         raise ScenarioError(f"{path}: shift_schedule_days = {days!r}: expected a whole number "
@@ -457,6 +495,8 @@ def _read_with_extends(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
     theatre = raw.get("theatre")
     if isinstance(theatre, dict) and isinstance(theatre.get("terrain_file"), str):
         theatre["terrain_file"] = str((path.parent / theatre["terrain_file"]).resolve())
+    if isinstance(raw.get("record"), str):
+        raw["record"] = str((path.parent / raw["record"]).resolve())
     base_name = raw.pop("extends", None)
     if base_name is None:
         return raw

@@ -1,5 +1,4 @@
-"""A stochastic weather generator for the theatre, as numpy layers updated in one vectorised
-step.
+"""A stochastic weather generator for the theatre: numpy layers, one vectorised update a step.
 
 Per step (all fields indexed [x, y] like the terrain):
 

@@ -1,0 +1,259 @@
+"""Combat between battalions in contact: Dupuy's QJM/TNDM attrition.
+
+Sources: ``combat_science.md`` §2.1-2.3 (Dupuy, *Numbers, Predictions and War*, as transcribed
+in HerrTom/OPORD-QJM; CDB90).
+
+* Daily casualty rate of the attacker: ``0.028 x r_c x h_c x u_ca x size x opp(P_a / P_d)``;
+  of the defender: ``0.015 x r_c x h_c x u_cd x size x opp(P_d / P_a) x surprise``.
+  r_c terrain, h_c weather, u posture, size the size factor (small forces lose faster),
+  opp the opposition factor of the power ratio, which changes little with the odds (the CDB90
+  exchange ratio hardly depends on the force ratio, §2.1).
+* Combat power: men x troop quality (QJM morale factor) x posture and terrain (defender) x
+  weather (attacker) x supply x fatigue (verity 8: the ability to inflict casualties declines
+  with each day in combat) x surprise.
+* Artillery and rockets in range multiply the casualties inflicted so that they take their
+  sourced share of them (47-69 % in WWII, §2.3).
+* Casualties are drawn from the model's random generator and split into killed, wounded and
+  missing or captured.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .parameters import CombatParameters
+
+
+def size_factor(strength, p: CombatParameters):
+    """Dupuy's size factor: multiplier on the daily rate for a force of this many men."""
+    men = np.maximum(np.asarray(strength, dtype=float), 1.0)
+    return np.interp(np.log(men), np.log(p.size_factor_men), p.size_factor_value)
+
+
+def opposition_factor(power_ratio, p: CombatParameters):
+    """QJM opposition factor of a side whose power is ``power_ratio`` times the enemy's."""
+    ratio = np.clip(np.asarray(power_ratio, dtype=float), 1e-3, 1e3)
+    return np.interp(np.log(ratio), np.log(p.opposition_ratio), p.opposition_value)
+
+
+def attacker_daily_rate(strength, power_ratio, terrain_c, weather_c, p: CombatParameters):
+    """Attacker's casualty rate per day (share of its men)."""
+    return (p.attacker_daily_rate * terrain_c * weather_c * size_factor(strength, p)
+            * opposition_factor(power_ratio, p))
+
+
+def defender_daily_rate(strength, power_ratio, terrain_c, weather_c, posture_c, surprise_c,
+                        p: CombatParameters):
+    """Defender's casualty rate per day (share of its men)."""
+    return (p.defender_daily_rate * terrain_c * weather_c * posture_c * surprise_c
+            * size_factor(strength, p) * opposition_factor(power_ratio, p))
+
+
+def artillery_multiplier(support: float, p: CombatParameters) -> float:
+    """Casualty multiplier when guns give ``support`` (0-1) to the side inflicting them."""
+    share = p.artillery_casualty_share * min(max(support, 0.0), 1.0)
+    return 1.0 / (1.0 - share)
+
+
+def split_casualties(rng: np.random.Generator, casualties: int, broken: bool, supplied: bool,
+                     p: CombatParameters) -> dict[str, int]:
+    """Split battle casualties into killed, wounded and missing (and wounded who die)."""
+    missing_share = p.missing_share_broken if broken else p.missing_share
+    killed, wounded, missing = rng.multinomial(
+        casualties, [p.killed_share, 1 - p.killed_share - missing_share, missing_share])
+    if not supplied and wounded:
+        died = int(rng.binomial(wounded, p.wounded_die_unsupplied))
+        killed, wounded = killed + died, wounded - died
+    return {"killed": int(killed), "wounded": int(wounded), "missing": int(missing)}
+
+
+@dataclass
+class Contact:
+    """A battalion and the enemy battalions in contact with it this step."""
+
+    unit: object
+    enemies: list
+
+
+def find_contacts(units, range_cells: float) -> dict[int, Contact]:
+    """Contacts between battalions of different sides within range (unit id -> Contact)."""
+    contacts: dict[int, Contact] = {}
+    if not units:
+        return contacts
+    xy = np.array([u.coordinate for u in units], dtype=float)
+    sides = np.array([u.side for u in units])
+    distance = np.hypot(xy[:, None, 0] - xy[None, :, 0], xy[:, None, 1] - xy[None, :, 1])
+    hostile = (sides[:, None] != sides[None, :]) & (distance <= range_cells + 1e-9)
+    for i, unit in enumerate(units):
+        enemies = [units[j] for j in np.flatnonzero(hostile[i])]
+        if enemies:
+            contacts[unit.unique_id] = Contact(unit, enemies)
+    return contacts
+
+
+class CombatResolver:
+    """Resolves every contact of a step: roles, combat power, rates, artillery, casualties."""
+
+    def __init__(self, model):
+        self.model = model
+        self.p: CombatParameters = model.spec.parameters.combat
+        self.range_cells = self.p.engagement_range_km * 1000.0 / model.world.terrain.cell_size_m
+
+    # ------------------------------------------------------------------ power and factors
+
+    def is_attacking(self, unit) -> bool:
+        """Attacking: marching under an attack order, not yet on its objective."""
+        from .agents import UnitState
+        from .scenario import Posture
+
+        return unit.posture == Posture.ATTACK and unit.state == UnitState.MARCHING
+
+    def defence_posture(self, unit) -> str:
+        """QJM posture of a battalion that is not attacking."""
+        from .agents import UnitState
+
+        if unit.state == UnitState.BROKEN or unit.withdrawing:
+            return "withdrawal"
+        held = (self.model.time - unit.held_since) * self.model.spec.step_hours
+        return "prepared" if held >= self.p.prepared_after_hours else "hasty"
+
+    def weather_class(self, cell) -> str:
+        """'fair', 'light' or 'heavy' by the precipitation at a cell this step."""
+        weather = self.model.weather
+        if weather is None:
+            return "fair"
+        rate = float(weather.precip_mm[cell]) * 24.0 / self.model.spec.step_hours
+        if rate <= 0:
+            return "fair"
+        heavy = self.model.spec.parameters.weather.heavy_precip_mm_per_day
+        return "heavy" if rate >= heavy else "light"
+
+    def power(self, unit, attacking: bool, cell_class: str, weather: str) -> float:
+        """Combat power of a battalion in this step's circumstances."""
+        p = self.p
+        value = unit.strength * p.quality_factor[unit.quality.value]
+        if attacking:
+            value *= getattr(p, f"weather_attack_{weather}")
+        else:
+            value *= p.posture_strength[self.defence_posture(unit)]
+            value *= p.terrain_defence[cell_class]
+        if not unit.supplied:
+            value *= p.unsupplied_power
+        value *= max(p.fatigue_power_floor, 1.0 - p.fatigue_power_loss_per_day * unit.combat_days)
+        if unit.broken:
+            value *= p.broken_factor
+        if unit.unit_type.road_bound:
+            value *= p.gun_crew_power
+        return value
+
+    def artillery_support(self, side: str, target) -> float:
+        """Support (0-1) a side's guns in range give against a target this step."""
+        from .scenario import UnitType
+
+        support = 0.0
+        for gun in self.model.side_units(side):
+            if not gun.in_field or gun.unit_type not in (UnitType.ARTILLERY,
+                                                         UnitType.ROCKET_ARTILLERY):
+                continue
+            if gun.ammunition_days <= 0 or gun.broken:
+                continue
+            reach = (self.p.rocket_range_km if gun.unit_type == UnitType.ROCKET_ARTILLERY
+                     else self.p.artillery_range_km)
+            if self.model.world.terrain.distance_km(gun.coordinate, target.coordinate) <= reach:
+                support += self.p.fire_units_per_engagement / max(1, gun.targets_this_step)
+        return min(1.0, support)
+
+    # ------------------------------------------------------------------ resolution
+
+    def resolve(self, units) -> dict[int, Contact]:
+        """Resolve all contacts among the battalions in the field; returns the contacts."""
+        from .terrain import TerrainClass
+
+        model, p = self.model, self.p
+        contacts = find_contacts(units, self.range_cells)
+        self._count_gun_targets(units, contacts)
+        step_days = model.spec.step_hours / 24.0
+        losses: dict[int, float] = {}
+        for contact in contacts.values():
+            unit = contact.unit
+            attacking = self.is_attacking(unit)
+            cell_class = TerrainClass(int(model.world.terrain.terrain_class[unit.coordinate])).name
+            weather = self.weather_class(unit.coordinate)
+            own = self.power(unit, attacking, cell_class, weather)
+            enemy = 0.0
+            enemy_attacks = False
+            for other in contact.enemies:
+                other_attacking = self.is_attacking(other)
+                enemy_attacks |= other_attacking
+                other_class = TerrainClass(
+                    int(model.world.terrain.terrain_class[other.coordinate])).name
+                share = 1.0 / len(contacts[other.unique_id].enemies)
+                enemy += share * self.power(other, other_attacking,
+                                            other_class, self.weather_class(other.coordinate))
+            ratio = own / max(enemy, 1e-9)
+            terrain_c = p.terrain_casualty[cell_class]
+            weather_c = {"fair": p.weather_casualty_fair, "light": p.weather_casualty_light,
+                         "heavy": p.weather_casualty_heavy}[weather]
+            if model.weather is not None and float(model.weather.temperature_c[
+                    unit.coordinate]) >= 0 and weather == "fair":
+                weather_c = 1.0
+            if attacking:
+                rate = attacker_daily_rate(unit.strength, ratio, terrain_c, weather_c, p)
+            else:
+                posture = self.defence_posture(unit)
+                surprised = enemy_attacks and unit.first_contact_step == model.time
+                unit.surprised = surprised
+                rate = defender_daily_rate(
+                    unit.strength, ratio, terrain_c, weather_c,
+                    p.posture_defender_casualty[posture],
+                    p.surprise_defender_casualty if surprised else 1.0, p)
+                if not enemy_attacks:
+                    rate *= p.static_contact_factor
+            enemy_side = contact.enemies[0].side
+            rate *= artillery_multiplier(self.artillery_support(enemy_side, unit), p)
+            losses[unit.unique_id] = float(rate) * step_days
+        for contact in contacts.values():
+            unit = contact.unit
+            share = min(1.0, losses[unit.unique_id])
+            casualties = int(model.rng.binomial(unit.strength, share)) if unit.strength else 0
+            self.inflict(unit, casualties)
+        return contacts
+
+    def inflict(self, unit, casualties: int) -> None:
+        """Apply battle casualties to a battalion, split by kind."""
+        if casualties <= 0:
+            return
+        split = split_casualties(self.model.rng, min(casualties, unit.strength),
+                                 unit.broken or unit.encircled, unit.supplied, self.p)
+        for cause, men in split.items():
+            unit.lose(cause, men)
+
+    def bombard(self, units, contacts) -> None:
+        """Guns fire on encircled enemy battalions in range that are not in contact."""
+        step_days = self.model.spec.step_hours / 24.0
+        for unit in units:
+            if not unit.encircled or unit.unique_id in contacts:
+                continue
+            for side in self.model.spec.sides:
+                if side == unit.side:
+                    continue
+                support = self.artillery_support(side, unit)
+                if support > 0:
+                    share = self.p.bombardment_daily_rate * support * step_days
+                    self.inflict(unit, int(self.model.rng.binomial(unit.strength, share)))
+
+    def _count_gun_targets(self, units, contacts) -> None:
+        from .scenario import UnitType
+
+        engaged = [c.unit for c in contacts.values()]
+        for gun in units:
+            gun.targets_this_step = 0
+            if gun.unit_type not in (UnitType.ARTILLERY, UnitType.ROCKET_ARTILLERY):
+                continue
+            reach = (self.p.rocket_range_km if gun.unit_type == UnitType.ROCKET_ARTILLERY
+                     else self.p.artillery_range_km)
+            gun.targets_this_step = sum(
+                1 for target in engaged if target.side != gun.side and
+                self.model.world.terrain.distance_km(gun.coordinate, target.coordinate) <= reach)

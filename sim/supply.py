@@ -1,0 +1,180 @@
+"""Supply traced every step from each side's depots over the road network.
+
+A road edge carries a side's supply unless it is closed by snow (:mod:`sim.passes`), one of its
+ends is a place held by an enemy, or one of its cells is enemy-controlled or inside an enemy
+zone of control (:mod:`sim.control`). Supply still runs along a blocked edge from a reached end
+up to the first blocked cell (the road behind a battalion advancing on an enemy-held pass).
+A battalion is on a supply path when a road cell so reached from one of its side's (not
+enemy-held) depots lies within ``offroad_km`` of it. On a path its stock is refilled; off it the stock runs down at one day a
+day (``combat_science.md`` §3.6: 8-12 kg per man per day in winter). With an empty stock a
+battalion is *unsupplied*: no food or fuel (cold protection falls) and little ammunition.
+
+When a battalion loses its path because of the enemy (a path would exist with the enemy
+gone), the blocked edges on that path are the *cut*; after ``encircled_after_hours`` it counts
+as encircled.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import networkx as nx
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Blockage:
+    """Why a road edge carries no supply for a side."""
+
+    edge: tuple[str, str]
+    road: str
+    cause: str  # "snow", "held", "zoc"
+    by_side: str | None = None
+    by_unit: int | None = None
+
+
+class SupplyNetwork:
+    """The road graph as seen by each side's supply.
+
+    Args:
+        roads: the road network.
+        cell_size_m: grid cell size.
+        offroad_km: longest carry from a road node to a battalion.
+    """
+
+    def __init__(self, roads, cell_size_m: float, offroad_km: float, elevation_m: np.ndarray):
+        self.roads = roads
+        self.graph = roads.graph
+        self.cell_km = cell_size_m / 1000.0
+        self.offroad_cells = offroad_km / self.cell_km
+        self.edges = {(e.u, e.v): e for e in roads.edges()}
+        self._edge_cells = {key: tuple(np.asarray(e.cells).T) for key, e in self.edges.items()}
+        self.node_cells = {n: d["pos"] for n, d in self.graph.nodes(data=True)}
+        self._node_xy = np.array(list(self.node_cells.values()), dtype=float)
+        self._node_names = list(self.node_cells)
+        self._heights = elevation_m
+
+    def blockages(self, side: str, control, closed_edges: set[tuple[str, str]]
+                  ) -> dict[tuple[str, str], Blockage]:
+        """Every edge a side's supply cannot use this step, with the reason."""
+        enemy_zoc = control.enemy_zoc(side)
+        enemy_cells = control.enemy_cells(side)
+        blocked = {}
+        for key, edge in self.edges.items():
+            if key in closed_edges:
+                blocked[key] = Blockage(key, edge.road, "snow")
+                continue
+            for node in key:
+                holder = control.owner.get(node)
+                if holder is not None and holder != side:
+                    blocked[key] = Blockage(key, edge.road, "held", holder)
+                    break
+            if key in blocked:
+                continue
+            cells = self._edge_cells[key]
+            in_zoc = enemy_zoc[cells]
+            if in_zoc.any():
+                first = int(np.argmax(in_zoc))
+                by_side, by_unit = self._zoc_owner(control, side, cells, first)
+                blocked[key] = Blockage(key, edge.road, "zoc", by_side, by_unit)
+                continue
+            held = enemy_cells[cells]
+            if held.any():
+                cell = (cells[0][int(np.argmax(held))], cells[1][int(np.argmax(held))])
+                blocked[key] = Blockage(key, edge.road, "held", control.side_of(cell))
+        return blocked
+
+    @staticmethod
+    def _zoc_owner(control, side, cells, index):
+        cell = (cells[0][index], cells[1][index])
+        for other in control.sides:
+            if other != side and control.zoc[other][cell]:
+                return other, int(control.zoc_unit[other][cell])
+        return None, None
+
+    def reachable(self, side: str, depots: list[str], control,
+                  blocked: dict[tuple[str, str], Blockage], ignore_enemy: bool = False
+                  ) -> tuple[set[str], np.ndarray]:
+        """Road nodes and road cells a side's supply reaches from its depots."""
+        usable = nx.Graph()
+        usable.add_nodes_from(self.graph.nodes)
+        for key in self.edges:
+            reason = blocked.get(key)
+            if reason is None or (ignore_enemy and reason.cause != "snow"):
+                usable.add_edge(*key)
+        sources = [d for d in depots
+                   if ignore_enemy or control.owner.get(d) in (None, side)]
+        reached: set[str] = set()
+        for depot in sources:
+            if depot not in reached:
+                reached |= nx.node_connected_component(usable, depot)
+        cells = np.zeros(control.shape, dtype=bool)
+        stop = None if ignore_enemy else (control.enemy_zoc(side) | control.enemy_cells(side))
+        for key, edge in self.edges.items():
+            ends = [n for n in key if n in reached]
+            if not ends:
+                continue
+            reason = blocked.get(key)
+            if reason is None or (ignore_enemy and reason.cause != "snow"):
+                cells[self._edge_cells[key]] = True
+                continue
+            for end in ends:
+                run = edge.cells_from(end)
+                if reason.cause == "snow":
+                    top = int(np.argmax([self._heights[c] for c in run]))
+                    run = run[:top]
+                else:
+                    flags = stop[tuple(np.asarray(run).T)]
+                    run = run[: int(np.argmax(flags)) if flags.any() else len(run)]
+                if run:
+                    cells[tuple(np.asarray(run).T)] = True
+        return reached, cells
+
+    def supplied_at(self, cell, reached_cells: np.ndarray) -> bool:
+        """Whether a reached road cell lies within the off-road carry of a cell."""
+        x, y = cell
+        r = int(self.offroad_cells)
+        window = reached_cells[max(0, x - r): x + r + 1, max(0, y - r): y + r + 1]
+        if not window.any():
+            return False
+        wx, wy = np.nonzero(window)
+        dx = wx + max(0, x - r) - x
+        dy = wy + max(0, y - r) - y
+        return bool((dx * dx + dy * dy <= self.offroad_cells ** 2).any())
+
+    def nodes_near(self, cell) -> list[str]:
+        """Road nodes within the off-road carry of a cell, nearest first."""
+        distance = np.hypot(*(self._node_xy - np.asarray(cell, dtype=float)).T)
+        order = np.argsort(distance)
+        return [self._node_names[i] for i in order if distance[i] <= self.offroad_cells] or [
+            self._node_names[int(order[0])]]
+
+    def cut_on_the_way(self, side: str, depots: list[str], cell,
+                       blocked: dict[tuple[str, str], Blockage]) -> list[Blockage]:
+        """The enemy blockages on the shortest road route from a depot to a battalion."""
+        near = self.nodes_near(cell)
+        if not near:
+            return []
+        open_graph = nx.Graph()
+        open_graph.add_nodes_from(self.graph.nodes)
+        for key, edge in self.edges.items():
+            reason = blocked.get(key)
+            if reason is None or reason.cause != "snow":
+                open_graph.add_edge(*key, weight=edge.length_km)
+        best: list[str] | None = None
+        for depot in depots:
+            try:
+                path = nx.shortest_path(open_graph, depot, near[0], weight="weight")
+            except nx.NetworkXNoPath:
+                continue
+            if best is None or len(path) < len(best):
+                best = path
+        if best is None:
+            return []
+        cuts = []
+        for u, v in zip(best, best[1:]):
+            key = (u, v) if (u, v) in self.edges else (v, u)
+            reason = blocked.get(key)
+            if reason is not None and reason.cause != "snow":
+                cuts.append(reason)
+        return cuts
