@@ -137,7 +137,8 @@ class Battalion(CellAgent):
     @property
     def graph(self):
         """The march graph for this battalion's type of movement."""
-        return self.model.road_bound_graph if self.unit_type.road_bound else self.model.foot_graph
+        kind = "road_bound" if self.unit_type.road_bound else "foot"
+        return self.model.graphs[(self.side, kind)]
 
     @property
     def at_objective(self) -> bool:
@@ -265,6 +266,8 @@ class Battalion(CellAgent):
                                         self.model.spec.parameters.movement)) / factor
             else:
                 need = float(graph.day_hours[k]) / factor
+            if self.model.enemy_ground(self.side, target):
+                need = max(need, float(self.model.advance_hours[k]))
             if budget < need:
                 self.leg_hours_done = budget
                 if not self.broken:

@@ -83,11 +83,11 @@ def injury_probability(dose, protection_share, p: ColdParameters):
     return -np.expm1(-p.injury_per_dose * effective)
 
 
-def hours_outdoors(step_hours: float, march_hours: float, sheltered: bool,
-                   p: ColdParameters) -> float:
-    """Hours spent outdoors in a step: marching in the open, resting in shelter or bivouac."""
-    resting = max(0.0, step_hours - march_hours)
-    return march_hours + resting * (p.sheltered_exposure_share if sheltered else 1.0)
+def rest_exposure_share(sheltered: bool, dug_in: bool, p: ColdParameters) -> float:
+    """Share of resting hours spent exposed: in a village, dug in, or in the open."""
+    if sheltered:
+        return p.sheltered_exposure_share
+    return p.dug_in_exposure_share if dug_in else 1.0
 
 
 def fatality_share(supplied: bool, p: ColdParameters) -> float:

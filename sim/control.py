@@ -1,7 +1,8 @@
 """Who holds the ground: control of cells and named places, and zones of control.
 
-* A cell is controlled by the side whose battalion last stood on or passed through it; a
-  scenario names the places each side holds at the start (``sides.<id>.holds``).
+* A cell is controlled by the side whose battalion last stood on or passed through it. A
+  scenario names the places each side holds at the start (``sides.<id>.holds``); the country
+  within ``held_territory_km`` of them starts under the holder of the nearest one.
 * A named place changes hands when a battalion of another side stands on it with no battalion
   of its holder there (logged as ``node_captured``).
 * A battalion in the field and not broken exerts a zone of control: every cell within
@@ -35,13 +36,15 @@ class Control:
     """
 
     def __init__(self, shape, sides: list[str], places: dict[str, tuple[int, int]],
-                 holds: dict[str, list[str]], zoc_radius_cells: float):
+                 holds: dict[str, list[str]], zoc_radius_cells: float,
+                 territory_radius_cells: float = 0.0):
         self.shape = shape
         self.sides = list(sides)
         self.index = {side: i for i, side in enumerate(self.sides)}
         self.cells = np.full(shape, NOBODY, dtype=np.int8)
         self.places = places
         self.owner: dict[str, str | None] = dict.fromkeys(places)
+        self._claim_territory(holds, territory_radius_cells)
         for side, held in holds.items():
             for place in held:
                 self.owner[place] = side
@@ -49,6 +52,21 @@ class Control:
         self._disk = disk_offsets(zoc_radius_cells)
         self.zoc = {side: np.zeros(shape, dtype=bool) for side in self.sides}
         self.zoc_unit = {side: np.full(shape, -1, dtype=np.int32) for side in self.sides}
+
+    def _claim_territory(self, holds: dict[str, list[str]], radius_cells: float) -> None:
+        """Give each cell within the radius of a held place to the holder of the nearest one."""
+        if radius_cells <= 0:
+            return
+        held = [(self.places[p], self.index[s]) for s, ps in holds.items() for p in ps]
+        if not held:
+            return
+        xs, ys = np.meshgrid(np.arange(self.shape[0]), np.arange(self.shape[1]), indexing="ij")
+        best = np.full(self.shape, np.inf)
+        for (px, py), side_index in held:
+            distance = np.hypot(xs - px, ys - py)
+            closer = (distance < best) & (distance <= radius_cells)
+            self.cells[closer] = side_index
+            best = np.where(closer, distance, best)
 
     def side_of(self, cell) -> str | None:
         """The side controlling a cell, or None."""
@@ -92,6 +110,34 @@ class Control:
             cells = tuple(cells[ok].T)
             self.zoc[unit.side][cells] = True
             self.zoc_unit[unit.side][cells] = unit.unique_id
+
+    def sweep(self, units, radius_cells: float) -> None:
+        """Cells close around a battalion that no other side contests pass to its side."""
+        disk = disk_offsets(radius_cells)
+        width, height = self.shape
+        contested = {side: self.enemy_zoc(side) for side in self.sides}
+        for unit in units:
+            cells = disk + np.asarray(unit.coordinate)
+            ok = (cells[:, 0] >= 0) & (cells[:, 0] < width) & (cells[:, 1] >= 0) & (
+                cells[:, 1] < height)
+            cells = tuple(cells[ok].T)
+            free = ~contested[unit.side][cells]
+            self.cells[cells[0][free], cells[1][free]] = self.index[unit.side]
+
+    def pocket_free(self, side: str, cell, supplied_cells: np.ndarray) -> bool:
+        """Whether ground open to a side links a cell to its supplied roads (not a pocket).
+
+        Open ground is every cell outside the zones of control of other sides (a pocket is
+        closed by enemy battalions); the battalion's own cell and its neighbours count as open.
+        """
+        from scipy import ndimage
+
+        open_ground = ~self.enemy_zoc(side)
+        x, y = cell
+        open_ground[max(0, x - 1): x + 2, max(0, y - 1): y + 2] = True
+        labels, _ = ndimage.label(open_ground, structure=np.ones((3, 3), dtype=bool))
+        here = labels[x, y]
+        return bool(here and (supplied_cells & (labels == here)).any())
 
     def enemy_zoc(self, side: str) -> np.ndarray:
         """Cells in the zone of control of any other side."""

@@ -38,6 +38,7 @@ from .combat import CombatResolver
 from .control import Control
 from .morale import effective_breakpoint
 from .supply import SupplyNetwork
+from .terrain import TerrainClass
 from .movement import ground_rate_factors
 from .passes import PassConditions
 from .plans import Commander
@@ -92,9 +93,15 @@ class KalbajarModel(mesa.Model):
         self.initial = dict.fromkeys(scenario.sides, 0)
         self.reinforced = dict.fromkeys(scenario.sides, 0)
         p = scenario.parameters
+        km_cells = 1000.0 / terrain.cell_size_m
         self.control = Control(terrain.shape, list(scenario.sides), self.world.places,
                                {sid: side.holds for sid, side in scenario.sides.items()},
-                               p.supply.zoc_km * 1000.0 / terrain.cell_size_m)
+                               p.supply.zoc_km * km_cells, p.combat.held_territory_km * km_cells)
+        self.graphs = {(sid, kind): base.view() for sid in scenario.sides
+                       for kind, base in (("foot", self.foot_graph),
+                                          ("road_bound", self.road_bound_graph))}
+        self.advance_hours = self._advance_hours()
+        self.replan_routes()
         self.supply = SupplyNetwork(self.world.roads, terrain.cell_size_m, p.supply.offroad_km,
                                     terrain.elevation_m)
         self.combat = CombatResolver(self)
@@ -152,6 +159,34 @@ class KalbajarModel(mesa.Model):
         if self.time >= self.spec.steps:
             self.running = False
 
+    def _advance_hours(self) -> np.ndarray:
+        """Hours per leg at the QJM opposed-advance pace, by the terrain of the cell entered."""
+        p = self.spec.parameters
+        terrain = self.world.terrain
+        mobility = np.zeros(len(TerrainClass))
+        for terrain_class in TerrainClass:
+            mobility[terrain_class] = p.combat.terrain_mobility[terrain_class.name]
+        km_per_h = (p.combat.advance_km_per_day / p.movement.march_hours_per_day
+                    * mobility[terrain.terrain_class.ravel()])
+        graph = self.foot_graph
+        with np.errstate(divide="ignore"):
+            return graph.distances_km / km_per_h[graph.destinations]
+
+    def replan_routes(self) -> None:
+        """Re-weight the march graphs under the current snow, weather, closures and control.
+
+        Each side routes through ground the enemy holds at no more than the QJM opposed-advance
+        pace, so routes prefer friendly and open ground.
+        """
+        self.foot_graph.update(self.snow_depth_m, self.rate_factor)
+        self.road_bound_graph.update(self.snow_depth_m, hours=self.foot_graph.hours)
+        for side in self.spec.sides:
+            enemy = self.control.enemy_cells(side).ravel()[self.foot_graph.destinations]
+            for kind, base in (("foot", self.foot_graph), ("road_bound", self.road_bound_graph)):
+                hours = np.where(enemy, np.maximum(base.hours, self.advance_hours), base.hours)
+                self.graphs[(side, kind)].set_hours(hours)
+        self._routes_planned_at = self.time
+
     def collect(self) -> None:
         """Record the step: side totals are counted once, then every reporter reads them."""
         self.collected_totals = {side: self.side_totals(side) for side in self.spec.sides}
@@ -193,10 +228,9 @@ class KalbajarModel(mesa.Model):
             self.log_event("pass_closed" if road.closed else "pass_reopened", unit="",
                            cause="snow", place=road.name, road_snow_m=round(road.road_snow_m, 2))
         refresh_steps = self.spec.parameters.weather.route_refresh_days * 24 / self.spec.step_hours
-        if changed or self.time - self._routes_planned_at >= refresh_steps:
-            self.foot_graph.update(self.snow_depth_m, self.rate_factor)
-            self.road_bound_graph.update(self.snow_depth_m, hours=self.foot_graph.hours)
-            self._routes_planned_at = self.time
+        if (changed or self.time - self._routes_planned_at >= refresh_steps) and hasattr(
+                self, "graphs"):
+            self.replan_routes()
         for unit in self.battalions.values():
             unit.read_weather(weather)
 
@@ -258,9 +292,9 @@ class KalbajarModel(mesa.Model):
         rest_chill = np.array([u.temperature_c for u in units])
         rest_chill = cold.wind_chill_c(rest_chill, np.array([u.wind_ms for u in units]))
         march_hours = np.array([u.march_hours_step for u in units])
-        sheltered = np.array([u.sheltered for u in units])
-        rest_outdoors = np.maximum(step_hours - march_hours, 0.0) * np.where(
-            sheltered, p.sheltered_exposure_share, 1.0)
+        exposure = np.array([cold.rest_exposure_share(u.sheltered, self.is_dug_in(u), p)
+                             for u in units])
+        rest_outdoors = np.maximum(step_hours - march_hours, 0.0) * exposure
         injured, dead = cold.cold_casualties(
             self.rng, [u.strength for u in units], march_hours, march_chill, rest_outdoors,
             rest_chill, [u.winter_equipment for u in units], [u.supplied for u in units],
@@ -292,16 +326,18 @@ class KalbajarModel(mesa.Model):
         for side in self.spec.sides:
             blocked = self.supply.blockages(side, self.control, closed)
             _, reached = self.supply.reachable(side, self.depots[side], self.control, blocked)
-            _, reached_free = self.supply.reachable(side, self.depots[side], self.control,
-                                                    blocked, ignore_enemy=True)
             self.supplied_cells[side] = reached
             by_enemy = {k: b for k, b in blocked.items() if b.cause != "snow"}
             if announce:
-                for key in sorted(set(by_enemy) - set(self._enemy_blocked[side])):
+                before = self._enemy_blocked[side]
+                for key in sorted(set(by_enemy) - set(before)):
                     cut = by_enemy[key]
                     self.log_event("road_cut", unit=self._unit_name(cut.by_unit),
                                    cause=f"{cut.cause} by {cut.by_side}", place=f"{key[0]}-{key[1]}",
                                    road=cut.road, side=side)
+                for key in sorted(set(before) - set(by_enemy)):
+                    self.log_event("road_reopened", unit="", cause="enemy gone",
+                                   place=f"{key[0]}-{key[1]}", road=before[key].road, side=side)
             self._enemy_blocked[side] = by_enemy
             for unit in self.side_units(side):
                 if not unit.in_field:
@@ -312,14 +348,14 @@ class KalbajarModel(mesa.Model):
                                            unit.supply_days + p.resupply_days_per_day * step_days)
                     unit.ammunition_days = self.spec.parameters.combat.ammunition_days
                 unit.supply_days = max(0.0, unit.supply_days - step_days)
-                if unit.supply_path:
+                pocket = not unit.supply_path and not self.control.pocket_free(
+                    side, unit.coordinate, reached)
+                if not pocket:
                     if unit.encircled and announce:
-                        self.log_event("broke_out", unit=unit.battalion_id, cause="supply restored",
+                        self.log_event("broke_out", unit=unit.battalion_id,
+                                       cause="linked up with own lines",
                                        place=self.place_name(unit.coordinate))
                     unit.encircled, unit.cut_since = False, None
-                    continue
-                if not self.supply.supplied_at(unit.coordinate, reached_free):
-                    unit.cut_since = None  # cut off by snow or distance, not by the enemy
                     continue
                 if unit.cut_since is None:
                     unit.cut_since = self.time
@@ -346,19 +382,28 @@ class KalbajarModel(mesa.Model):
                 self.log_event("breakout", unit=unit.battalion_id, cause=f"towards {goal}",
                                place=self.place_name(unit.coordinate))
 
-    def rear_place(self, unit: Battalion) -> str | None:
-        """The nearest (by march time) place a battalion can fall back to.
+    def rear_place(self, unit: Battalion, nearby: bool = False) -> str | None:
+        """The place a battalion falls back to, nearest by march time.
 
-        Its side's withdrawal destinations if the plan names them, otherwise its depots.
+        A broken battalion (``nearby``) falls back to the nearest place its side holds outside
+        enemy zones of control; a battalion breaking out or withdrawing to its side's
+        withdrawal destinations if the plan names them, otherwise to its depots.
         """
-        plan = self.spec.sides[unit.side].plan
-        candidates = plan.withdrawal.to if plan.withdrawal else self.depots[unit.side]
+        side = unit.side
+        plan = self.spec.sides[side].plan
+        candidates = list(plan.withdrawal.to if plan.withdrawal else self.depots[side])
+        if nearby:
+            enemy_zoc = self.control.enemy_zoc(side)
+            held = [place for place, owner in self.control.owner.items()
+                    if owner == side and not enemy_zoc[self.world.places[place]]
+                    and self.world.places[place] != unit.coordinate]
+            candidates = held or candidates
+        here = unit.graph.flat(unit.coordinate)
         best, best_hours = None, np.inf
         for place in candidates:
             hours, _ = unit.graph.field_to(self.world.places[place])
-            here = hours[unit.graph.flat(unit.coordinate)]
-            if here < best_hours:
-                best, best_hours = place, here
+            if hours[here] < best_hours:
+                best, best_hours = place, hours[here]
         return best
 
     # ------------------------------------------------------------------ combat and morale
@@ -411,7 +456,7 @@ class KalbajarModel(mesa.Model):
                                              unit.supplied, unit.surprised, p)
             unit.surprised = False
             if unit.loss_share >= threshold:
-                goal = self.rear_place(unit)
+                goal = self.rear_place(unit, nearby=True)
                 unit.broken_since = self.time
                 if goal is not None:
                     unit.fall_back(goal, state=UnitState.BROKEN)
@@ -435,6 +480,21 @@ class KalbajarModel(mesa.Model):
                 self.log_event("node_captured", unit=new, cause=f"taken from {old}",
                                place=place)
         self.control.update_zones([u for u in holding if not u.unit_type.road_bound])
+        if capture:
+            self.control.sweep(holding, self.spec.parameters.combat.sweep_km * 1000.0
+                               / self.world.terrain.cell_size_m)
+
+    def is_dug_in(self, unit: Battalion) -> bool:
+        """Whether a battalion has held its position long enough to prepare it."""
+        if unit.state != UnitState.HOLDING:
+            return False
+        held = (self.time - unit.held_since) * self.spec.step_hours
+        return held >= self.spec.parameters.combat.prepared_after_hours
+
+    def enemy_ground(self, side: str, cell) -> bool:
+        """Whether a cell is held by another side."""
+        owner = int(self.control.cells[cell])
+        return owner >= 0 and owner != self.control.index[side]
 
     def enemy_holds(self, side: str, cell) -> bool:
         """Whether an enemy battalion in the field and not broken stands on a cell."""
@@ -477,7 +537,10 @@ class KalbajarModel(mesa.Model):
             self.reinforced[spec.side] += unit.strength
         else:
             self.initial[spec.side] += unit.strength
-        if battalion_id in self.pending_tasks:
+        commander = getattr(self, "commanders", {}).get(spec.side)
+        if commander is not None and commander.withdrawal_ordered_at is not None:
+            unit.withdrawing = True  # arrives into a withdrawal: holds the exit
+        elif battalion_id in self.pending_tasks:
             unit.receive_task(self.pending_tasks.pop(battalion_id))
         return unit
 

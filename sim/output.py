@@ -15,20 +15,29 @@ from typing import Any
 import pandas as pd
 
 from .agents import Battalion
+from .scoring import encircled_units, load_record, measure
 
 
 def summarise(model) -> dict[str, Any]:
-    """The run's summary: scenario, seed, dates and each side's personnel by state and cause."""
+    """The run's summary: scenario, seed, dates, each side's personnel by state and cause, and
+    (when the scenario names a record) the milestones measured against it."""
     spec = model.spec
-    return {
+    sides = {}
+    for side in spec.sides:
+        sides[side] = model.side_totals(side)
+        sides[side]["encircled_units"] = encircled_units(model, side)
+    summary = {
         "scenario": spec.name,
         "seed": model.seed,
         "start_date": spec.start_date.isoformat(),
         "end_date": model.clock.at(model.time).date().isoformat(),
         "steps": int(model.time),
         "step_hours": spec.step_hours,
-        "sides": {side: model.side_totals(side) for side in spec.sides},
+        "sides": sides,
     }
+    if spec.record is not None:
+        summary.update(measure(model, load_record(spec.record)))
+    return summary
 
 
 def unit_timeseries(model) -> pd.DataFrame:

@@ -262,6 +262,10 @@ class ColdParameters(ParameterGroup):
     sheltered_exposure_share: float = Field(
         0.15, ge=0, le=1, description="share of resting hours spent outdoors by a unit in a "
         "village or town (sentries, patrols, unheated houses). Assumption.")
+    dug_in_exposure_share: float = Field(
+        0.5, ge=0, le=1, description="share of resting hours spent exposed by a unit that has "
+        "held a position long enough to dig in and pitch tents (a prepared defence). "
+        "Assumption.")
     unsupplied_protection_share: float = Field(
         0.5, ge=0, le=1, description="share of its protection a unit keeps when out of supply "
         "(no food, no fuel). Assumption; loss of the supply road removes shelter and fuel "
@@ -393,6 +397,21 @@ class CombatParameters(ParameterGroup):
     unsupplied_power: float = Field(
         0.6, gt=0, le=1, description="combat power of a unit out of supply (no ammunition, "
         "food). Assumption.")
+    advance_km_per_day: float = Field(
+        4.0, gt=0, description="km/day; QJM opposed advance of infantry against a hasty "
+        "defence at a power ratio of 1 (§2.2): the pace through ground the enemy holds.")
+    terrain_mobility: dict[str, float] = Field(
+        default_factory=lambda: {"WATER": 0.0, "FLAT_BARE": 1.05, "ROLLING_MIXED": 0.8,
+                                 "RUGGED_MIXED": 0.5, "RUGGED_BARE": 0.6, "URBAN": 0.7},
+        description="QJM terrain mobility factor r_m by terrain class, multiplying the advance "
+        "(§2.2).")
+    held_territory_km: float = Field(
+        15.0, ge=0, description="km; at the start the country within this distance of the "
+        "places a side holds is its ground (the nearest held place decides). Assumption: a "
+        "front of small posts between the named places.")
+    sweep_km: float = Field(
+        1.0, ge=0, description="km; uncontested ground this close around a battalion passes to "
+        "its side (patrols). Assumption.")
     gun_crew_power: float = Field(
         0.2, gt=0, le=1, description="close-combat power of an artillery or rocket unit's men "
         "relative to riflemen. Assumption: crews with personal weapons only.")

@@ -85,6 +85,9 @@ class Commander:
     def issue_orders(self) -> None:
         """Issue the orders of every phase whose trigger has come."""
         today = self.model.now.date()
+        if self.withdrawal_decided_at is not None:
+            self.consider_withdrawal()
+            return
         for orders in self.phases:
             phase = orders.phase
             if orders.issued:
@@ -136,12 +139,12 @@ class Commander:
             return
         if rule.not_before is not None and self.model.now.date() < rule.not_before:
             return
-        cut_off = sum(not u.supply_path for u in units) / len(units)
+        cut_off = sum(u.encircled or not u.supplied for u in units) / len(units)
         joined = sum(u.joined for u in self.model.side_units(self.side_id))
         strength = sum(u.strength for u in units) / max(joined, 1)
         reasons = []
         if cut_off >= rule.when_cut_off_share:
-            reasons.append(f"{cut_off:.0%} of battalions cut off")
+            reasons.append(f"{cut_off:.0%} of battalions encircled or out of supplies")
         if strength < rule.when_strength_below:
             reasons.append(f"strength down to {strength:.0%}")
         if not reasons:

@@ -80,9 +80,14 @@ class MarchGraph:
         return src, dst, dist, climb, slope
 
     def _rebase(self) -> None:
-        """Hours of every leg on bare ground by day (after road flags changed)."""
-        self.day_hours = leg_time_h(self._dist_km, self._climb_m, self._slope, self._on_road,
-                                    False, 0.0, self.params)
+        """Hours of every leg on bare ground by day (after road flags changed), in place so that
+        views share them."""
+        hours = leg_time_h(self._dist_km, self._climb_m, self._slope, self._on_road, False, 0.0,
+                           self.params)
+        if getattr(self, "day_hours", None) is None or self.day_hours.shape != hours.shape:
+            self.day_hours = hours
+        else:
+            self.day_hours[:] = hours
 
     def leg_hours(self, snow_depth_m: np.ndarray | None = None,
                   rate_factor: np.ndarray | None = None) -> np.ndarray:
@@ -106,14 +111,11 @@ class MarchGraph:
         """
         if hours is None:
             hours = self.leg_hours(snow_depth_m, rate_factor)
-        self.hours = np.where(self.blocked, np.inf, hours)
+        hours = np.where(self.blocked, np.inf, hours)
         if self.off_road_snow_limit_m is not None and snow_depth_m is not None:
             deep = np.ravel(snow_depth_m)[self._dst] > self.off_road_snow_limit_m
-            self.hours[deep & ~self._on_road] = np.inf
-        self.matrix.data = self.hours[self._perm]
-        self._reverse.data = self.hours[self._reverse_perm]
-        self.version += 1
-        self._cache.clear()
+            hours[deep & ~self._on_road] = np.inf
+        self.set_hours(hours)
 
     def copy(self) -> MarchGraph:
         """A graph sharing the static legs but with its own weights and route cache."""
@@ -128,6 +130,35 @@ class MarchGraph:
         return clone
 
     off_road_snow_limit_m: float | None = None
+
+    def view(self) -> MarchGraph:
+        """A graph sharing these legs and their road and blocked flags, with its own weights
+        and routes (for one side's view of the ground)."""
+        clone = object.__new__(MarchGraph)
+        clone.__dict__.update(self.__dict__)
+        clone.matrix = self.matrix.copy()
+        clone._reverse = self._reverse.copy()
+        clone.hours = self.hours.copy()
+        clone._cache = {}
+        return clone
+
+    def set_hours(self, hours: np.ndarray) -> None:
+        """Set the weight of every leg directly; clears routes."""
+        self.hours = hours
+        self.matrix.data = hours[self._perm]
+        self._reverse.data = hours[self._reverse_perm]
+        self.version += 1
+        self._cache.clear()
+
+    @property
+    def destinations(self) -> np.ndarray:
+        """Flat index of the cell each leg enters."""
+        return self._dst
+
+    @property
+    def distances_km(self) -> np.ndarray:
+        """Horizontal length of each leg."""
+        return self._dist_km
 
     def restricted(self, allowed: np.ndarray, off_road_snow_limit_m: float | None = None
                    ) -> MarchGraph:

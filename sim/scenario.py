@@ -198,8 +198,8 @@ class Reinforcement(Strict):
 class Withdrawal(Strict):
     """When a side's commander orders a general withdrawal, and where to.
 
-    The order is given when the share of the side's battalions in the field that are cut off
-    from supply reaches ``when_cut_off_share``, or when the men still in the ranks fall below
+    The order is given when the share of the side's battalions in the field that are encircled
+    or have run out of supplies reaches ``when_cut_off_share``, or when the men still in the ranks fall below
     ``when_strength_below`` of all who joined; it reaches the battalions ``order_delay_hours``
     later. Each battalion then withdraws to the nearest of the ``to`` places.
     """

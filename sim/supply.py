@@ -1,8 +1,9 @@
 """Supply traced every step from each side's depots over the road network.
 
 A road edge carries a side's supply unless it is closed by snow (:mod:`sim.passes`), one of its
-ends is a place held by an enemy, or one of its cells is enemy-controlled or inside an enemy
-zone of control (:mod:`sim.control`). Supply still runs along a blocked edge from a reached end
+ends is a place held by an enemy, or one of its cells lies inside an enemy zone of control
+(:mod:`sim.control`): convoys are stopped by enemy battalions and posts at the road's places,
+not by the country the enemy claims. Supply still runs along a blocked edge from a reached end
 up to the first blocked cell (the road behind a battalion advancing on an enemy-held pass).
 A battalion is on a supply path when a road cell so reached from one of its side's (not
 enemy-held) depots lies within ``offroad_km`` of it. On a path its stock is refilled; off it the stock runs down at one day a
@@ -58,31 +59,26 @@ class SupplyNetwork:
                   ) -> dict[tuple[str, str], Blockage]:
         """Every edge a side's supply cannot use this step, with the reason."""
         enemy_zoc = control.enemy_zoc(side)
-        enemy_cells = control.enemy_cells(side)
         blocked = {}
         for key, edge in self.edges.items():
-            if key in closed_edges:
-                blocked[key] = Blockage(key, edge.road, "snow")
-                continue
-            for node in key:
-                holder = control.owner.get(node)
-                if holder is not None and holder != side:
-                    blocked[key] = Blockage(key, edge.road, "held", holder)
-                    break
-            if key in blocked:
-                continue
-            cells = self._edge_cells[key]
-            in_zoc = enemy_zoc[cells]
-            if in_zoc.any():
-                first = int(np.argmax(in_zoc))
-                by_side, by_unit = self._zoc_owner(control, side, cells, first)
-                blocked[key] = Blockage(key, edge.road, "zoc", by_side, by_unit)
-                continue
-            held = enemy_cells[cells]
-            if held.any():
-                cell = (cells[0][int(np.argmax(held))], cells[1][int(np.argmax(held))])
-                blocked[key] = Blockage(key, edge.road, "held", control.side_of(cell))
+            reason = self._enemy_blockage(side, control, key, edge, enemy_zoc)
+            if reason is None and key in closed_edges:
+                reason = Blockage(key, edge.road, "snow")
+            if reason is not None:
+                blocked[key] = reason
         return blocked
+
+    def _enemy_blockage(self, side, control, key, edge, enemy_zoc):
+        for node in key:
+            holder = control.owner.get(node)
+            if holder is not None and holder != side:
+                return Blockage(key, edge.road, "held", holder)
+        cells = self._edge_cells[key]
+        in_zoc = enemy_zoc[cells]
+        if in_zoc.any():
+            by_side, by_unit = self._zoc_owner(control, side, cells, int(np.argmax(in_zoc)))
+            return Blockage(key, edge.road, "zoc", by_side, by_unit)
+        return None
 
     @staticmethod
     def _zoc_owner(control, side, cells, index):
@@ -109,7 +105,7 @@ class SupplyNetwork:
             if depot not in reached:
                 reached |= nx.node_connected_component(usable, depot)
         cells = np.zeros(control.shape, dtype=bool)
-        stop = None if ignore_enemy else (control.enemy_zoc(side) | control.enemy_cells(side))
+        stop = None if ignore_enemy else control.enemy_zoc(side)
         for key, edge in self.edges.items():
             ends = [n for n in key if n in reached]
             if not ends:

@@ -12,18 +12,18 @@ from .conftest import ROOT
 def test_run_writes_summary_series_events_and_map(tmp_path):
     out = tmp_path / "run"
     code = main(["run", "--seed", "3", "--out", str(out), "--quiet",
-                 "--set", "duration_days=10"])
+                 "--set", "duration_days=20"])
     assert code == 0
     summary = json.loads((out / "summary.json").read_text())
     assert summary["scenario"] == "kalbajar_1993_94" and summary["seed"] == 3
-    assert summary["start_date"] == "1993-12-15" and summary["end_date"] == "1993-12-25"
+    assert summary["start_date"] == "1993-12-15" and summary["end_date"] == "1994-01-04"
     for side in ("azerbaijan", "armenia"):
         for key in ("initial", "reinforcements", "alive", "dead", "wounded", "missing",
                     "cold_injured", "cold_dead", "avalanche_dead"):
             assert key in summary["sides"][side]
     units = pd.read_parquet(out / "units.parquet")
     assert {"battalion", "side", "x", "y", "lat", "lon", "strength", "date"} <= set(units.columns)
-    assert len(pd.read_parquet(out / "timeseries.parquet")) == 41
+    assert len(pd.read_parquet(out / "timeseries.parquet")) == 81
     assert (out / "map.png").stat().st_size > 50_000
     assert (out / "events.jsonl").read_text().count("orders_issued") >= 2
 

@@ -18,7 +18,7 @@ from .conftest import HISTORICAL
 def test_fixed_seed_smoke_run_of_the_full_scenario(replay, scenario):
     assert replay.time == scenario.steps
     assert not replay.running
-    assert replay.clock.at(replay.time).date() == dt.date(1994, 2, 20)
+    assert replay.clock.at(replay.time).date() == dt.date(1994, 3, 7)
     az = replay.side_units("azerbaijan")
     assert any(u.km_marched > 20 for u in az)
     # Battalions sent over the Murov are south of the crest at the end.
@@ -48,8 +48,9 @@ def test_personnel_is_conserved_and_strength_never_negative(scenario):
 
 def test_reinforcements_arrive_on_their_date_at_their_place(replay, scenario):
     arrivals = [e for e in replay.events if e["event"] == "reinforcement_arrived"]
-    assert [e["time"][:10] for e in arrivals] == ["1994-02-04", "1994-02-06"]
-    assert replay.reinforced["armenia"] == 2000
+    assert [e["time"][:10] for e in arrivals] == ["1994-01-10", "1994-02-04", "1994-02-06",
+                                                   "1994-02-15"]
+    assert replay.reinforced == {"armenia": 2000, "azerbaijan": 2000}
     model = KalbajarModel(scenario, rng=0)
     model.run_for(int(model.clock.steps_until(dt.date(1994, 2, 4))))
     assert "arm_karabakh_1" not in model.battalions

@@ -1,0 +1,201 @@
+"""Scoring a run against the historical record (milestones with windows, casualty ranges).
+
+The record is a data file (``scenarios/kalbajar_record.toml``), named by the scenario's
+``record`` key and read only here, after a run: the model never sees it. Milestone types:
+
+* ``reach``: first time a battalion of a side stands within ``km`` of any of some places;
+* ``road_cut``: first time the enemy cuts a side's supply on a road (an edge of it that the
+  side's supply could use becomes blocked by enemy control or zone of control);
+* ``withdrawal_complete``: the date a side's general withdrawal is complete;
+* ``encircled_count``: how many of a side's battalions were ever encircled.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .scenario import ScenarioError
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Milestone(_Record):
+    """A dated event of the record, or a count, and how to measure it on a run."""
+
+    label: str
+    type: Literal["reach", "road_cut", "withdrawal_complete", "encircled_count"]
+    side: str
+    places: list[str] = Field(default_factory=list)
+    km: float = 0.0
+    road: str = ""
+    min_hours: float = 0.0
+    window: tuple[dt.date, dt.date] | None = None
+    range: tuple[int, int] | None = None
+    source: str
+
+
+class ClosestApproach(_Record):
+    """Which side's closest approach to which place is reported."""
+
+    side: str
+    place: str
+
+
+class CasualtyTarget(_Record):
+    """A casualty figure of the record and the range a run's median should fall in."""
+
+    label: str
+    side: str
+    measure: Literal["dead", "cold_share", "cold_dead", "killed"]
+    range: tuple[float, float]
+    record: tuple[float, float]
+    source: str
+
+
+class Record(_Record):
+    """The historical record of an operation."""
+
+    name: str
+    milestones: dict[str, Milestone]
+    closest_approach: ClosestApproach | None = None
+    casualties: dict[str, CasualtyTarget] = Field(default_factory=dict)
+
+
+def load_record(path: str | Path) -> Record:
+    """Read and validate a record file."""
+    path = Path(path)
+    if not path.is_file():
+        raise ScenarioError(f"{path}: record file not found")
+    try:
+        return Record.model_validate(tomllib.loads(path.read_text(encoding="utf-8")))
+    except (tomllib.TOMLDecodeError, ValidationError) as exc:
+        raise ScenarioError(f"{path}: not a valid record file: {exc}") from None
+
+
+def _positions(model):
+    """Per collected step: dates and, per side, arrays of (x, y) of battalions in the field."""
+    from .agents import Battalion
+
+    frame = model.datacollector.get_agenttype_vars_dataframe(Battalion).reset_index()
+    frame = frame[frame["strength"] > 0]
+    return frame
+
+
+def measure(model, record: Record) -> dict:
+    """Milestones, encirclements and closest approach of a finished run."""
+    events = model.events
+    positions = _positions(model)
+    km_per_cell = model.world.terrain.cell_size_m / 1000.0
+    results: dict[str, dict] = {}
+
+    def first_reach(side, places, km):
+        cells = np.array([model.world.places[p] for p in places], dtype=float)
+        rows = positions[positions["side"] == side]
+        if rows.empty:
+            return None, np.inf, None
+        xy = rows[["x", "y"]].to_numpy(dtype=float)
+        dist = np.min(np.hypot(xy[:, None, 0] - cells[None, :, 0],
+                               xy[:, None, 1] - cells[None, :, 1]), axis=1) * km_per_cell
+        steps = rows["Step"].to_numpy()
+        hit = np.flatnonzero(dist <= km)
+        first = None if hit.size == 0 else model.clock.at(steps[hit[0]]).date()
+        best = int(np.argmin(dist))
+        return first, float(dist[best]), model.clock.at(steps[best]).date()
+
+    for name, m in record.milestones.items():
+        date = None
+        value = None
+        if m.type == "reach":
+            date, _, _ = first_reach(m.side, m.places, m.km)
+        elif m.type == "road_cut":
+            date = first_lasting_cut(events, m.road, m.side, m.min_hours, model.clock.at(
+                model.time))
+        elif m.type == "withdrawal_complete":
+            date = next((dt.date.fromisoformat(e["time"][:10]) for e in events
+                         if e["event"] == "withdrawal_complete" and e["unit"] == m.side), None)
+        elif m.type == "encircled_count":
+            value = len({e["unit"] for e in events if e["event"] == "encircled"
+                         and model.battalions[e["unit"]].side == m.side})
+        entry = {"label": m.label}
+        if m.window is not None:
+            entry.update(date=date.isoformat() if date else None,
+                         window=[m.window[0].isoformat(), m.window[1].isoformat()],
+                         in_window=bool(date and m.window[0] <= date <= m.window[1]))
+        if m.range is not None:
+            entry.update(value=value, range=list(m.range),
+                         in_range=bool(value is not None and m.range[0] <= value <= m.range[1]))
+        results[name] = entry
+
+    approach = None
+    if record.closest_approach is not None:
+        c = record.closest_approach
+        _, km, when = first_reach(c.side, [c.place], 0.0)
+        approach = {"side": c.side, "place": c.place,
+                    "km": round(km, 1) if np.isfinite(km) else None,
+                    "date": when.isoformat() if when else None}
+    return {"milestones": results, "closest_approach": approach}
+
+
+def first_lasting_cut(events, road: str, side: str, min_hours: float, end: dt.datetime):
+    """Date of the first cut of a side's supply on a road that lasted ``min_hours``.
+
+    A road is cut while any of its edges is blocked by the enemy; it is open again when the
+    last blocked edge reopens.
+    """
+    blocked: set[str] = set()
+    since: dt.datetime | None = None
+    for e in events:
+        if e.get("road") != road or e.get("side") != side:
+            continue
+        when = dt.datetime.fromisoformat(e["time"])
+        if e["event"] == "road_cut":
+            if not blocked:
+                since = when
+            blocked.add(e["place"])
+        elif e["event"] == "road_reopened":
+            blocked.discard(e["place"])
+            if not blocked and since is not None:
+                if (when - since).total_seconds() >= min_hours * 3600:
+                    return since.date()
+                since = None
+    if blocked and since is not None and (end - since).total_seconds() >= min_hours * 3600:
+        return since.date()
+    return None
+
+
+def encircled_units(model, side: str) -> int:
+    """Distinct battalions of a side that were ever encircled."""
+    return sum(1 for u in model.battalions.values() if u.side == side and u.ever_encircled)
+
+
+def flat_row(summary: dict) -> dict:
+    """One flat row per run (for batches): seed, losses per side and cause, milestones."""
+    row = {"scenario": summary["scenario"], "seed": summary["seed"]}
+    for side, totals in summary["sides"].items():
+        for key, value in totals.items():
+            row[f"{side}_{key}"] = value
+    for name, entry in summary.get("milestones", {}).items():
+        if "date" in entry:
+            row[f"milestone_{name}"] = entry["date"] or ""
+        if "value" in entry:
+            row[f"milestone_{name}"] = entry["value"]
+    approach = summary.get("closest_approach") or {}
+    row["closest_approach_km"] = approach.get("km")
+    row["closest_approach_date"] = approach.get("date") or ""
+    return row
+
+
+def casualty_value(summary: dict, target: CasualtyTarget) -> float:
+    """The run's value of a casualty measure."""
+    totals = summary["sides"][target.side]
+    if target.measure == "cold_share":
+        return totals["cold_dead"] / totals["dead"] if totals["dead"] else 0.0
+    return float(totals[target.measure])
