@@ -207,7 +207,13 @@ class Battalion(CellAgent):
         self.breakpoint *= p.rallied_breakpoint_factor
         self.broken_since = None
         self.state = UnitState.HOLDING
-        if self.task is not None and not self.withdrawing:
+        self.held_since = self.model.time
+        if self.task is None or self.withdrawing:
+            return
+        lost_ground = self.model.control.owner.get(self.task.objective) not in (None, self.side)
+        if self.task.posture != Posture.ATTACK and lost_ground:
+            self.objective_cell = self.coordinate  # the post it defended is lost: hold here
+        else:
             self.receive_task(self.task)
 
     def lose(self, cause: str, men: int) -> int:

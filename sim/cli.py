@@ -38,6 +38,24 @@ def build_parser() -> argparse.ArgumentParser:
                      help="output folder (default: outputs/<scenario name>/)")
     run.add_argument("--no-map", action="store_true", help="do not draw map.png")
     run.add_argument("--quiet", action="store_true", help="no progress bar or summary table")
+
+    validate = sub.add_parser(
+        "validate", help="score many seeds against the historical record",
+        description="Run a scenario over N seeds and print, for each milestone of its record, "
+        "the share of runs that fall in the record's window, and the casualty medians against "
+        "the sourced ranges.")
+    validate.add_argument("scenario", nargs="?", type=Path, default=DEFAULT_SCENARIO,
+                          help="scenario TOML file (default: %(default)s)")
+    validate.add_argument("--runs", type=int, default=20, help="number of seeds (default: 20)")
+    validate.add_argument("--seed", type=int, default=0, help="first seed (default: 0)")
+    validate.add_argument("--workers", type=int, default=None,
+                          help="worker processes (default: all cores)")
+    validate.add_argument("--set", dest="overrides", action="append", default=[],
+                          metavar="KEY.PATH=VALUE", help="override a scenario value; repeatable")
+    validate.add_argument("--target", type=float, default=0.6,
+                          help="hit rate a milestone needs to pass (default: 0.6)")
+    validate.add_argument("--strict", action="store_true",
+                          help="exit with code 1 when the target is not met")
     return parser
 
 
@@ -45,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit code."""
     argv = sys.argv[1:] if argv is None else argv
     parser = build_parser()
-    commands = {"run", "-h", "--help"}
+    commands = {"run", "validate", "-h", "--help"}
     if not argv or argv[0] not in commands:
         argv = ["run", *argv]  # options without a command apply to the historical replay
     args = parser.parse_args(argv)
@@ -54,6 +72,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "run":
             return command_run(args)
+        if args.command == "validate":
+            return command_validate(args)
     except ScenarioError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -79,9 +99,114 @@ def command_run(args) -> int:
     out_dir = args.out or ROOT / "outputs" / scenario.name
     paths = write_outputs(model, out_dir, map_png=not args.no_map)
     if not args.quiet:
-        print(format_summary(summarise(model)))
+        summary = summarise(model)
+        print(format_summary(summary))
+        if "milestones" in summary:
+            print(format_milestones(summary))
         print(f"outputs in {out_dir}: " + ", ".join(p.name for p in paths.values()))
     return 0
+
+
+def format_milestones(summary: dict) -> str:
+    """The run's milestones beside the record's windows."""
+    lines = ["", f"{'milestone':<46}{'this run':>12}  {'record':<25}"]
+    for entry in summary["milestones"].values():
+        if "window" in entry:
+            got = entry["date"] or "never"
+            want = f"{entry['window'][0]} .. {entry['window'][1]}"
+            mark = "in window" if entry["in_window"] else "outside"
+        else:
+            got = str(entry["value"])
+            want = f"{entry['range'][0]} .. {entry['range'][1]}"
+            mark = "in range" if entry["in_range"] else "outside"
+        lines.append(f"{entry['label']:<46}{got:>12}  {want:<25}{mark}")
+    approach = summary.get("closest_approach")
+    if approach:
+        lines.append(f"{'closest approach to ' + approach['place'] + ' (km, date)':<46}"
+                     f"{approach['km']!s:>12}  {approach['date'] or ''}")
+    return "\n".join(lines)
+
+
+def _validation_run(task):
+    scenario_path, overrides, seed = task
+    from .model import KalbajarModel
+    from .output import summarise
+    from .scenario import load_scenario
+
+    scenario = load_scenario(scenario_path, overrides)
+    model = KalbajarModel(scenario, rng=seed)
+    model.run_for(scenario.steps)
+    return summarise(model)
+
+
+def command_validate(args) -> int:
+    """Run many seeds and score them against the record."""
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+
+    from tqdm import tqdm
+
+    from .scenario import load_scenario
+    from .scoring import casualty_value, load_record
+
+    scenario = load_scenario(args.scenario, args.overrides)
+    if scenario.record is None:
+        print(f"error: {args.scenario}: no 'record' key; nothing to validate against",
+              file=sys.stderr)
+        return 2
+    record = load_record(scenario.record)
+    tasks = [(args.scenario, args.overrides, seed)
+             for seed in range(args.seed, args.seed + args.runs)]
+    workers = args.workers or os.cpu_count() or 1
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        summaries = list(tqdm(pool.map(_validation_run, tasks), total=len(tasks),
+                              desc="validate", unit="run", leave=False))
+    report, passed = validation_report(summaries, record, args.target, casualty_value)
+    print(f"{scenario.name}: {len(summaries)} runs (seeds {args.seed}-"
+          f"{args.seed + args.runs - 1}) against {record.name}")
+    print(report)
+    return 1 if args.strict and not passed else 0
+
+
+def validation_report(summaries, record, target, casualty_value) -> tuple[str, bool]:
+    """Hit rates of milestones and casualty medians against the record, as a table."""
+    import statistics
+
+    lines = [f"{'milestone':<46}{'hit rate':>9}  {'median date / value':<28}{'record':<25}"]
+    passed = True
+    for name, milestone in record.milestones.items():
+        entries = [s["milestones"][name] for s in summaries]
+        if milestone.window is not None:
+            hits = sum(e["in_window"] for e in entries) / len(entries)
+            dates = sorted(e["date"] for e in entries if e["date"])
+            middle = dates[len(dates) // 2] if dates else "never"
+            share_never = 1 - len(dates) / len(entries)
+            middle += f" ({share_never:.0%} never)" if share_never else ""
+            want = f"{milestone.window[0]} .. {milestone.window[1]}"
+        else:
+            hits = sum(e["in_range"] for e in entries) / len(entries)
+            middle = str(statistics.median(e["value"] for e in entries))
+            want = f"{milestone.range[0]} .. {milestone.range[1]}"
+        ok = hits >= target
+        passed &= ok
+        lines.append(f"{milestone.label:<46}{hits:>8.0%}  {middle:<28}{want:<25}"
+                     f"{'ok' if ok else 'MISS'}")
+    lines.append("")
+    lines.append(f"{'casualties':<46}{'median':>9}  {'5-95 %':<28}{'target range':<25}")
+    for target_def in record.casualties.values():
+        values = sorted(casualty_value(s, target_def) for s in summaries)
+        median = statistics.median(values)
+        low = values[int(0.05 * (len(values) - 1))]
+        high = values[int(round(0.95 * (len(values) - 1)))]
+        ok = target_def.range[0] <= median <= target_def.range[1]
+        passed &= ok
+        fmt = (lambda v: f"{v:.0%}") if target_def.measure == "cold_share" else (
+            lambda v: f"{v:,.0f}")
+        lines.append(f"{target_def.label:<46}{fmt(median):>9}  "
+                     f"{fmt(low) + ' .. ' + fmt(high):<28}"
+                     f"{fmt(target_def.range[0]) + ' .. ' + fmt(target_def.range[1]):<25}"
+                     f"{'ok' if ok else 'MISS'}")
+    return "\n".join(lines), passed
 
 
 def format_summary(summary: dict) -> str:

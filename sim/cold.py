@@ -87,7 +87,7 @@ def rest_exposure_share(sheltered: bool, dug_in: bool, p: ColdParameters) -> flo
     """Share of resting hours spent exposed: in a village, dug in, or in the open."""
     if sheltered:
         return p.sheltered_exposure_share
-    return p.dug_in_exposure_share if dug_in else 1.0
+    return p.dug_in_exposure_share if dug_in else p.bivouac_exposure_share
 
 
 def fatality_share(supplied: bool, p: ColdParameters) -> float:

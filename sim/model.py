@@ -385,18 +385,24 @@ class KalbajarModel(mesa.Model):
     def rear_place(self, unit: Battalion, nearby: bool = False) -> str | None:
         """The place a battalion falls back to, nearest by march time.
 
-        A broken battalion (``nearby``) falls back to the nearest place its side holds outside
-        enemy zones of control; a battalion breaking out or withdrawing to its side's
+        A broken battalion (``nearby``) falls back to the nearest place its side holds at least
+        ``retreat_km`` from any enemy battalion; a battalion breaking out or withdrawing to its side's
         withdrawal destinations if the plan names them, otherwise to its depots.
         """
         side = unit.side
         plan = self.spec.sides[side].plan
         candidates = list(plan.withdrawal.to if plan.withdrawal else self.depots[side])
         if nearby:
-            enemy_zoc = self.control.enemy_zoc(side)
+            terrain = self.world.terrain
+            enemies = [u.coordinate for u in self.battalions.values()
+                       if u.side != side and u.in_field and not u.broken]
+            reach = self.spec.parameters.morale.retreat_km
+
+            def clear_of_enemy(cell):
+                return all(terrain.distance_km(cell, e) >= reach for e in enemies)
+
             held = [place for place, owner in self.control.owner.items()
-                    if owner == side and not enemy_zoc[self.world.places[place]]
-                    and self.world.places[place] != unit.coordinate]
+                    if owner == side and clear_of_enemy(self.world.places[place])]
             candidates = held or candidates
         here = unit.graph.flat(unit.coordinate)
         best, best_hours = None, np.inf

@@ -262,8 +262,11 @@ class ColdParameters(ParameterGroup):
     sheltered_exposure_share: float = Field(
         0.15, ge=0, le=1, description="share of resting hours spent outdoors by a unit in a "
         "village or town (sentries, patrols, unheated houses). Assumption.")
+    bivouac_exposure_share: float = Field(
+        0.7, ge=0, le=1, description="share of resting hours spent exposed by a unit resting in "
+        "the open (shelter halves, snow holes, fires). Assumption.")
     dug_in_exposure_share: float = Field(
-        0.5, ge=0, le=1, description="share of resting hours spent exposed by a unit that has "
+        0.3, ge=0, le=1, description="share of resting hours spent exposed by a unit that has "
         "held a position long enough to dig in and pitch tents (a prepared defence). "
         "Assumption.")
     unsupplied_protection_share: float = Field(
@@ -482,6 +485,10 @@ class MoraleParameters(ParameterGroup):
     rally_hours: float = Field(
         48.0, ge=0, description="h out of contact (and in supply) after which a broken unit "
         "rallies. Assumption.")
+    retreat_km: float = Field(
+        10.0, gt=0, description="km; a broken battalion falls back to a place its side holds at "
+        "least this far from the enemy (out of contact and out of the enemy's zone). "
+        "Assumption.")
     rallied_breakpoint_factor: float = Field(
         0.7, gt=0, le=1, description="a rallied unit counts only new losses, against its "
         "breakpoint times this factor (it breaks more easily a second time). Assumption.")

@@ -37,13 +37,20 @@ class ReinforcementArrival:
         self.arrived = False
 
     def arrive(self) -> None:
-        """Put the battalions on the map at the arrival place."""
-        cell = self.model.world.places[self.reinforcement.at]
+        """Put the battalions on the map at the arrival place (or, if the enemy holds it, at
+        the side's nearest depot)."""
+        place = self.reinforcement.at
+        if self.model.control.owner.get(place) not in (None, self.side_id):
+            depots = self.model.depots[self.side_id] or [place]
+            here = self.model.world.places[place]
+            place = min(depots, key=lambda d: self.model.world.terrain.distance_km(
+                here, self.model.world.places[d]))
+        cell = self.model.world.places[place]
         for battalion_id in self.reinforcement.battalions:
             self.model.deploy_battalion(battalion_id, cell, reinforcement=True)
         self.arrived = True
         self.model.log_event("reinforcement_arrived", unit=",".join(self.reinforcement.battalions),
-                             place=self.reinforcement.at, cause="plan")
+                             place=place, cause="plan")
 
 
 class Commander:
