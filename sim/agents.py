@@ -86,6 +86,7 @@ class Battalion(CellAgent):
         self.surprised = False
         self.held_since = model.time
         self.withdrawing = False
+        self.resupplying = False
         self.broken_since: float | None = None
         self.out_of_contact_since = model.time
         self.breakpoint = draw_breakpoint(model.rng, p.morale)
@@ -273,7 +274,8 @@ class Battalion(CellAgent):
             else:
                 need = float(graph.day_hours[k]) / factor
             if self.model.enemy_ground(self.side, target):
-                need = max(need, float(self.model.advance_hours[k]))
+                weather = self.model.advance_weather_factor(target)
+                need = max(need, float(self.model.advance_hours[k]) / weather)
             if budget < need:
                 self.leg_hours_done = budget
                 if not self.broken:

@@ -20,7 +20,8 @@ PLACE_MARKERS = {
     PlaceKind.PEAK: ("^", 6), PlaceKind.JUNCTION: ("D", 4), PlaceKind.POSITION: ("x", 5),
 }
 ROAD_STYLES = {RoadClass.PAVED: dict(color="#222222", lw=1.6, ls="-"),
-               RoadClass.TRACK: dict(color="#5a3d1e", lw=1.2, ls="--")}
+               RoadClass.TRACK: dict(color="#5a3d1e", lw=1.2, ls="--"),
+               RoadClass.PATH: dict(color="#5a3d1e", lw=1.0, ls=":")}
 
 
 def draw_map(model, title: str | None = None, figsize=(11, 10)) -> Figure:

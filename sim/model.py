@@ -42,7 +42,7 @@ from .terrain import TerrainClass
 from .movement import ground_rate_factors
 from .passes import PassConditions
 from .plans import Commander
-from .scenario import Scenario, Task
+from .scenario import Posture, Scenario, Task
 from .weather import Weather
 from .world import build_world
 
@@ -348,6 +348,8 @@ class KalbajarModel(mesa.Model):
                                            unit.supply_days + p.resupply_days_per_day * step_days)
                     unit.ammunition_days = self.spec.parameters.combat.ammunition_days
                 unit.supply_days = max(0.0, unit.supply_days - step_days)
+                if announce:
+                    self.manage_supply_pause(unit, reached)
                 pocket = not unit.supply_path and not self.control.pocket_free(
                     side, unit.coordinate, reached)
                 if not pocket:
@@ -362,6 +364,42 @@ class KalbajarModel(mesa.Model):
                 hours_cut = (self.time - unit.cut_since) * self.spec.step_hours
                 if announce and not unit.encircled and hours_cut >= p.encircled_after_hours:
                     self.encircle(unit, blocked)
+
+    def manage_supply_pause(self, unit: Battalion, reached: np.ndarray) -> None:
+        """An attack that has run out of supplies pulls back to the nearest supplied place it
+        holds (its culminating point); once restocked the battalion resumes its task."""
+        p = self.spec.parameters.supply
+        if unit.resupplying:
+            if unit.supply_days >= p.resume_attack_days and unit.task is not None:
+                unit.resupplying = False
+                unit.receive_task(unit.task)
+                self.log_event("attack_resumed", unit=unit.battalion_id, cause="resupplied",
+                               place=self.place_name(unit.coordinate))
+            return
+        attacking = unit.task is not None and unit.task.posture == Posture.ATTACK
+        if (unit.supplied or unit.supply_path or not attacking or unit.withdrawing
+                or unit.broken or unit.encircled):
+            return
+        base = self.supplied_place(unit, reached)
+        if base is None:
+            return
+        unit.resupplying = True
+        unit.fall_back(base)
+        self.log_event("falls_back_for_supply", unit=unit.battalion_id, cause="out of supplies",
+                       place=base)
+
+    def supplied_place(self, unit: Battalion, reached: np.ndarray) -> str | None:
+        """The nearest place (by march time) the battalion's side holds and can supply."""
+        here = unit.graph.flat(unit.coordinate)
+        best, best_hours = None, np.inf
+        for place, owner in self.control.owner.items():
+            cell = self.world.places[place]
+            if owner != unit.side or not self.supply.supplied_at(cell, reached):
+                continue
+            hours, _ = unit.graph.field_to(cell)
+            if hours[here] < best_hours:
+                best, best_hours = place, hours[here]
+        return best
 
     def encircle(self, unit: Battalion, blocked) -> None:
         """Mark a battalion encircled, name the cut, and order it to break out."""
@@ -489,6 +527,15 @@ class KalbajarModel(mesa.Model):
         if capture:
             self.control.sweep(holding, self.spec.parameters.combat.sweep_km * 1000.0
                                / self.world.terrain.cell_size_m)
+
+    def advance_weather_factor(self, cell) -> float:
+        """QJM weather mobility factor h_m for an advance: cold and dry, light or heavy snow."""
+        if self.weather is None:
+            return 1.0
+        p = self.spec.parameters.weather
+        if float(self.weather.precip_mm[cell]) > 0:
+            return float(self.rate_factor[cell])
+        return p.cold_advance_factor if float(self.weather.temperature_c[cell]) < 0 else 1.0
 
     def is_dug_in(self, unit: Battalion) -> bool:
         """Whether a battalion has held its position long enough to prepare it."""

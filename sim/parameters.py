@@ -198,6 +198,9 @@ class WeatherParameters(ParameterGroup):
     fog_rate_factor: float = Field(
         0.8, gt=0, le=1, description="march-rate factor in fog. Assumption, as QJM 'wet, light' "
         "mobility 0.8 (combat_science.md §2.2).")
+    cold_advance_factor: float = Field(
+        0.9, gt=0, le=1, description="QJM h_m mobility factor for 'dry, extreme cold' "
+        "(combat_science.md §2.2), slowing an advance through enemy-held ground below 0 degC.")
     light_precip_rate_factor: float = Field(
         0.8, gt=0, le=1, description="march-rate factor in light snow or rain: QJM h_m for "
         "'wet, light, extreme cold' (combat_science.md §2.2).")
@@ -211,6 +214,9 @@ class WeatherParameters(ParameterGroup):
         0.3, gt=0, description="m of uncleared snow on a track's crest from which it is closed. "
         "Assumption: the old Omar road 'becomes impassable in wintertime' (S34) in heavy snow "
         "(S73), while single snowfalls bring 10-20 cm (S33).")
+    pass_close_snow_path_m: float = Field(
+        0.3, gt=0, description="m of uncleared snow on a path's crest from which it is closed "
+        "(as a track). Assumption.")
     pass_reopen_fraction: float = Field(
         0.5, gt=0, le=1, description="a closed road reopens when its snow is cleared below this "
         "share of its closing depth. Assumption.")
@@ -505,6 +511,9 @@ class SupplyParameters(ParameterGroup):
     resupply_days_per_day: float = Field(
         2.0, gt=0, description="days of supply delivered per day to a unit on a supply path. "
         "Assumption.")
+    resume_attack_days: float = Field(
+        2.0, gt=0, description="days of supply a battalion that pulled back to restock must "
+        "hold before it resumes its attack. Assumption.")
     offroad_km: float = Field(
         8.0, ge=0, description="km; longest off-road carry from a road node to a unit (porters, "
         "pack animals). Assumption.")

@@ -53,8 +53,9 @@ class PassConditions:
             for a, b in zip(edge.cells, edge.cells[1:]):
                 if a in crest or b in crest:
                     legs += [(a, b), (b, a)]
-            close = (p.pass_close_snow_paved_m if edge.road_class == RoadClass.PAVED
-                     else p.pass_close_snow_track_m)
+            close = {RoadClass.PAVED: p.pass_close_snow_paved_m,
+                     RoadClass.TRACK: p.pass_close_snow_track_m,
+                     RoadClass.PATH: p.pass_close_snow_path_m}[edge.road_class]
             self.roads.append(PassRoad(edge, crest, close, legs=legs))
 
     def update(self, snowfall_m: np.ndarray, hours: float) -> list[PassRoad]:

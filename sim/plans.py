@@ -38,13 +38,17 @@ class ReinforcementArrival:
 
     def arrive(self) -> None:
         """Put the battalions on the map at the arrival place (or, if the enemy holds it, at
-        the side's nearest depot)."""
+        the nearest place the side holds)."""
         place = self.reinforcement.at
-        if self.model.control.owner.get(place) not in (None, self.side_id):
-            depots = self.model.depots[self.side_id] or [place]
-            here = self.model.world.places[place]
-            place = min(depots, key=lambda d: self.model.world.terrain.distance_km(
-                here, self.model.world.places[d]))
+        model = self.model
+        if model.control.owner.get(place) not in (None, self.side_id):
+            here = model.world.places[place]
+            enemy_zoc = model.control.enemy_zoc(self.side_id)
+            held = [p for p, owner in model.control.owner.items()
+                    if owner == self.side_id and not enemy_zoc[model.world.places[p]]]
+            options = held or model.depots[self.side_id] or [place]
+            place = min(options, key=lambda p: model.world.terrain.distance_km(
+                here, model.world.places[p]))
         cell = self.model.world.places[place]
         for battalion_id in self.reinforcement.battalions:
             self.model.deploy_battalion(battalion_id, cell, reinforcement=True)
@@ -97,7 +101,7 @@ class Commander:
             return
         for orders in self.phases:
             phase = orders.phase
-            if orders.issued:
+            if orders.issued or not phase.enabled:
                 continue
             if phase.start is not None and today < phase.start:
                 continue

@@ -97,11 +97,13 @@ class RoadNetwork:
                 legs.add((b, a))
         return legs
 
-    def road_mask(self, shape: tuple[int, int]) -> np.ndarray:
-        """Boolean grid of road cells."""
+    def road_mask(self, shape: tuple[int, int], supply_roads_only: bool = False) -> np.ndarray:
+        """Boolean grid of road cells (of roads that carry vehicles and supply, if asked)."""
         mask = np.zeros(shape, dtype=bool)
-        if self.cells:
-            mask[tuple(np.asarray(sorted(self.cells)).T)] = True
+        for edge in self.edges():
+            if supply_roads_only and not edge.road_class.carries_supply:
+                continue
+            mask[tuple(np.asarray(edge.cells).T)] = True
         return mask
 
     def route(self, a: str, b: str) -> list[str]:

@@ -46,10 +46,17 @@ class PlaceKind(StrEnum):
 
 
 class RoadClass(StrEnum):
-    """Road classes of the network."""
+    """Road classes of the network: paved roads and tracks carry supply and vehicles; paths
+    (mule and foot paths over passes) carry only men on foot."""
 
     PAVED = "paved"
     TRACK = "track"
+    PATH = "path"
+
+    @property
+    def carries_supply(self) -> bool:
+        """Whether supply columns and towed guns can use it."""
+        return self != RoadClass.PATH
 
 
 class UnitType(StrEnum):
@@ -169,10 +176,11 @@ class Phase(Strict):
     ``start`` is the earliest date the order is issued (a commander's decision). ``after``
     names an earlier phase whose objectives must all be reached first; ``when_enemy_near``
     waits for an enemy battalion near a place. The orders go out when every condition given
-    holds; a phase with none starts at once.
+    holds; a phase with none starts at once. ``enabled = false`` cancels a phase (what-ifs).
     """
 
     name: str
+    enabled: bool = True
     start: dt.date | None = None
     after: str | None = None
     when_enemy_near: NearCondition | None = None
@@ -509,13 +517,26 @@ def _read_with_extends(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
 
 
 def _merge(base: dict[str, Any], change: dict[str, Any]) -> dict[str, Any]:
+    """Merge a variant into its base: tables key by key; lists of named tables (phases) name
+    by name, new names appended; any other list replaced whole."""
     merged = dict(base)
     for key, value in change.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = _merge(merged[key], value)
+        old = merged.get(key)
+        if isinstance(value, dict) and isinstance(old, dict):
+            merged[key] = _merge(old, value)
+        elif _named_tables(value) and _named_tables(old):
+            by_name = {item["name"]: item for item in old}
+            for item in value:
+                by_name[item["name"]] = _merge(by_name.get(item["name"], {}), item)
+            merged[key] = list(by_name.values())
         else:
             merged[key] = value
     return merged
+
+
+def _named_tables(value: Any) -> bool:
+    return (isinstance(value, list) and bool(value)
+            and all(isinstance(item, dict) and "name" in item for item in value))
 
 
 def parse_override(item: str) -> tuple[list[str], Any]:

@@ -48,7 +48,7 @@ class SupplyNetwork:
         self.graph = roads.graph
         self.cell_km = cell_size_m / 1000.0
         self.offroad_cells = offroad_km / self.cell_km
-        self.edges = {(e.u, e.v): e for e in roads.edges()}
+        self.edges = {(e.u, e.v): e for e in roads.edges() if e.road_class.carries_supply}
         self._edge_cells = {key: tuple(np.asarray(e.cells).T) for key, e in self.edges.items()}
         self.node_cells = {n: d["pos"] for n, d in self.graph.nodes(data=True)}
         self._node_xy = np.array(list(self.node_cells.values()), dtype=float)
@@ -105,6 +105,8 @@ class SupplyNetwork:
             if depot not in reached:
                 reached |= nx.node_connected_component(usable, depot)
         cells = np.zeros(control.shape, dtype=bool)
+        for depot in sources:
+            cells[self.node_cells[depot]] = True
         stop = None if ignore_enemy else control.enemy_zoc(side)
         for key, edge in self.edges.items():
             ends = [n for n in key if n in reached]

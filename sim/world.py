@@ -113,8 +113,9 @@ def _build_world(scenario: Scenario) -> World:
     foot.set_road_legs(flat_legs)
     foot.update(None)
     road_mask = roads.road_mask(terrain.shape)
+    vehicle_roads = roads.road_mask(terrain.shape, supply_roads_only=True)
     road_bound_ground = passable & (
-        road_mask | (terrain.slope_deg < movement.road_bound_max_slope_deg)
+        vehicle_roads | (terrain.slope_deg < movement.road_bound_max_slope_deg)
     )
     for cell in places.values():
         road_bound_ground[cell] = True
