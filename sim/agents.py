@@ -212,8 +212,9 @@ class Battalion(CellAgent):
         if self.task is None or self.withdrawing:
             return
         lost_ground = self.model.control.owner.get(self.task.objective) not in (None, self.side)
-        if self.task.posture != Posture.ATTACK and lost_ground:
-            self.objective_cell = self.coordinate  # the post it defended is lost: hold here
+        spent = (self.joined - self.strength) / max(self.joined, 1) >= p.ineffective_loss_share
+        if spent or (self.task.posture != Posture.ATTACK and lost_ground):
+            self.objective_cell = self.coordinate  # no longer fit to attack, or post lost: hold
         else:
             self.receive_task(self.task)
 

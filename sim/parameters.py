@@ -495,6 +495,10 @@ class MoraleParameters(ParameterGroup):
         10.0, gt=0, description="km; a broken battalion falls back to a place its side holds at "
         "least this far from the enemy (out of contact and out of the enemy's zone). "
         "Assumption.")
+    ineffective_loss_share: float = Field(
+        0.3, gt=0, le=1, description="share of its men lost at which a rallied battalion is no "
+        "longer sent back into the attack: US doctrine (ADRP 1-02) counts a unit 'destroyed' at "
+        "30 % losses (combat_science.md §2.3).")
     rallied_breakpoint_factor: float = Field(
         0.7, gt=0, le=1, description="a rallied unit counts only new losses, against its "
         "breakpoint times this factor (it breaks more easily a second time). Assumption.")
