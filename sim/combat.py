@@ -5,9 +5,10 @@ in HerrTom/OPORD-QJM; CDB90).
 
 * Daily casualty rate of the attacker: ``0.028 x r_c x h_c x u_ca x size x opp(P_a / P_d)``;
   of the defender: ``0.015 x r_c x h_c x u_cd x size x opp(P_d / P_a) x surprise``.
-  r_c terrain, h_c weather, u posture, size the size factor (small forces lose faster),
-  opp the opposition factor of the power ratio, which changes little with the odds (the CDB90
-  exchange ratio hardly depends on the force ratio, §2.1).
+  r_c terrain, h_c weather, u posture, opp the opposition factor of the power ratio, size
+  Dupuy's size factor (small forces lose faster) taken at the size of the whole engagement
+  (both sides in contact), so that the casualty exchange follows the force ratio almost
+  linearly, as the CDB90 fit finds (ln(A_cas/D_cas) = 0.07-0.23 ln(A/D), §2.1).
 * Combat power: men x troop quality (QJM morale factor) x posture and terrain (defender) x
   weather (attacker) x supply x fatigue (verity 8: the ability to inflict casualties declines
   with each day in combat) x surprise.
@@ -38,17 +39,17 @@ def opposition_factor(power_ratio, p: CombatParameters):
     return np.interp(np.log(ratio), np.log(p.opposition_ratio), p.opposition_value)
 
 
-def attacker_daily_rate(strength, power_ratio, terrain_c, weather_c, p: CombatParameters):
-    """Attacker's casualty rate per day (share of its men)."""
-    return (p.attacker_daily_rate * terrain_c * weather_c * size_factor(strength, p)
+def attacker_daily_rate(engaged_men, power_ratio, terrain_c, weather_c, p: CombatParameters):
+    """Attacker's casualty rate per day (share of its men); ``engaged_men`` counts both sides."""
+    return (p.attacker_daily_rate * terrain_c * weather_c * size_factor(engaged_men, p)
             * opposition_factor(power_ratio, p))
 
 
-def defender_daily_rate(strength, power_ratio, terrain_c, weather_c, posture_c, surprise_c,
+def defender_daily_rate(engaged_men, power_ratio, terrain_c, weather_c, posture_c, surprise_c,
                         p: CombatParameters):
-    """Defender's casualty rate per day (share of its men)."""
+    """Defender's casualty rate per day (share of its men); ``engaged_men`` counts both sides."""
     return (p.defender_daily_rate * terrain_c * weather_c * posture_c * surprise_c
-            * size_factor(strength, p) * opposition_factor(power_ratio, p))
+            * size_factor(engaged_men, p) * opposition_factor(power_ratio, p))
 
 
 def artillery_multiplier(support: float, p: CombatParameters) -> float:
@@ -183,6 +184,7 @@ class CombatResolver:
             weather = self.weather_class(unit.coordinate)
             own = self.power(unit, attacking, cell_class, weather)
             enemy = 0.0
+            engaged = float(unit.strength)
             enemy_attacks = False
             for other in contact.enemies:
                 other_attacking = self.is_attacking(other)
@@ -190,6 +192,7 @@ class CombatResolver:
                 other_class = TerrainClass(
                     int(model.world.terrain.terrain_class[other.coordinate])).name
                 share = 1.0 / len(contacts[other.unique_id].enemies)
+                engaged += share * other.strength
                 enemy += share * self.power(other, other_attacking,
                                             other_class, self.weather_class(other.coordinate))
             ratio = own / max(enemy, 1e-9)
@@ -200,13 +203,13 @@ class CombatResolver:
                     unit.coordinate]) >= 0 and weather == "fair":
                 weather_c = 1.0
             if attacking:
-                rate = attacker_daily_rate(unit.strength, ratio, terrain_c, weather_c, p)
+                rate = attacker_daily_rate(engaged, ratio, terrain_c, weather_c, p)
             else:
                 posture = self.defence_posture(unit)
                 surprised = enemy_attacks and unit.first_contact_step == model.time
                 unit.surprised = surprised
                 rate = defender_daily_rate(
-                    unit.strength, ratio, terrain_c, weather_c,
+                    engaged, ratio, terrain_c, weather_c,
                     p.posture_defender_casualty[posture],
                     p.surprise_defender_casualty if surprised else 1.0, p)
                 if not enemy_attacks:

@@ -11,12 +11,22 @@ from sim.world import build_world
 ROOT = Path(__file__).resolve().parent.parent
 HISTORICAL = ROOT / "scenarios" / "kalbajar_1993_94.toml"
 SHARED_DEM = ROOT.parent / "shared" / "data" / "dem" / "kalbajar_dem.npz"
+POSTS = ROOT / "tests" / "data" / "winter_posts.toml"
 SHARED_FACTS = ROOT.parent / "shared" / "reference" / "kalbajar_facts.toml"
 
 
 @pytest.fixture(scope="session")
 def scenario():
     return load_scenario(HISTORICAL)
+
+
+@pytest.fixture(scope="session")
+def marching():
+    """The historical scenario with the Azerbaijani advance ordered on the first day."""
+    return load_scenario(HISTORICAL, [f"sides.azerbaijan.plan.phases.0.start={START}"])
+
+
+START = "1993-12-15"
 
 
 @pytest.fixture(scope="session")

@@ -23,7 +23,7 @@ def test_named_routes_exist_in_the_network(world):
 
 def test_every_edge_has_a_class_length_and_climb(world):
     for edge in world.roads.edges():
-        assert edge.road_class in (RoadClass.PAVED, RoadClass.TRACK)
+        assert edge.road_class in (RoadClass.PAVED, RoadClass.TRACK, RoadClass.PATH)
         assert edge.length_km > 0
         assert edge.climb_m >= 0 and edge.descent_m >= 0
 

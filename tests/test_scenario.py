@@ -24,7 +24,7 @@ def test_historical_scenario_loads_with_its_order_of_battle(scenario):
     az = [b for b in scenario.battalions.values() if b.side == "azerbaijan"]
     first = [b for b in az if b.name.startswith(("701", "712"))]
     assert sum(b.strength for b in first) == 3500  # ~3,500 in December 1993 (S1)
-    assert len([b for b in az if b.type == "motor_rifle"]) == 5  # five battalions (S21)
+    assert len([b for b in first if b.type == "motor_rifle"]) == 5  # five battalions (S21)
     arriving = [b for b in scenario.reinforcement_ids()
                 if scenario.battalions[b].side == "armenia"]
     assert sum(scenario.battalions[b].strength for b in arriving) == 2000  # +2,000 (S1)
@@ -93,7 +93,7 @@ def test_a_date_that_does_not_exist_in_toml_syntax(tmp_path):
 
 
 def test_missing_required_key(tmp_path):
-    path = write(tmp_path, BASE.replace("duration_days = 67.0", ""))
+    path = write(tmp_path, BASE.replace("duration_days = 82.0", ""))
     expect_error(path, "duration_days: missing")
 
 

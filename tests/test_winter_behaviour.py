@@ -1,14 +1,12 @@
 """The winter as a mechanism: cold, shelter, equipment and closed passes change outcomes."""
 
-from pathlib import Path
-
 import numpy as np
 
 from sim.agents import UnitState
 from sim.model import KalbajarModel
 from sim.scenario import load_scenario
 
-POSTS = Path(__file__).parent / "data" / "winter_posts.toml"
+from .conftest import POSTS
 SEEDS = range(3)
 
 
@@ -64,8 +62,7 @@ def test_a_closed_pass_stops_road_traffic():
     model.foot_graph.set_leg_flags(flat, on_road=False)
     model.road_bound_graph.set_leg_flags(flat, blocked=True)
     model.snow_depth_m = np.full(model.world.terrain.shape, 0.5)  # deep snow off the roads
-    model.foot_graph.update(model.snow_depth_m)
-    model.road_bound_graph.update(model.snow_depth_m, hours=model.foot_graph.hours)
+    model.replan_routes()
     model.run_for(40)
     guns = model.battalions["guns"]
     assert not set(guns.track) & set(omar.crest_cells)

@@ -1,0 +1,26 @@
+"""Breakpoints against the CDB90 distribution of losing sides' losses (combat_science §2.3)."""
+
+import numpy as np
+import pytest
+
+from sim.morale import breakpoint_share_below, draw_breakpoint, effective_breakpoint
+from sim.parameters import MoraleParameters
+
+P = MoraleParameters()
+
+
+def test_breakpoints_follow_the_cdb90_quantiles():
+    rng = np.random.default_rng(1)
+    draws = np.array([draw_breakpoint(rng, P) for _ in range(20000)])
+    assert 0.076 <= np.median(draws) <= 0.167  # median losing side: 7.6 % (WWII) - 16.7 % (all)
+    assert (draws < 0.40).mean() == pytest.approx(0.80, abs=0.02)  # 80-82 % quit below 40 %
+    assert breakpoint_share_below(0.40, P) == pytest.approx(0.80)
+    assert draws.max() <= 1.0
+
+
+def test_encirclement_hunger_quality_and_surprise_lower_the_breakpoint():
+    base = effective_breakpoint(0.2, "good", False, True, False, P)
+    assert effective_breakpoint(0.2, "good", True, True, False, P) < base
+    assert effective_breakpoint(0.2, "good", False, False, False, P) < base
+    assert effective_breakpoint(0.2, "poor", False, True, False, P) < base
+    assert effective_breakpoint(0.2, "good", False, True, True, P) < base

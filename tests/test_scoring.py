@@ -1,0 +1,42 @@
+import datetime as dt
+
+from sim.scoring import first_lasting_cut, flat_row, load_record
+
+from .conftest import ROOT
+
+
+def event(kind, time, place="a-b", road="r", side="s"):
+    return {"event": kind, "time": time, "place": place, "road": road, "side": side}
+
+
+def test_a_cut_counts_only_when_it_lasts():
+    end = dt.datetime(1994, 3, 1)
+    short = [event("road_cut", "1994-01-10T06:00"), event("road_reopened", "1994-01-10T12:00"),
+             event("road_cut", "1994-02-13T00:00")]
+    assert first_lasting_cut(short, "r", "s", 24, end) == dt.date(1994, 2, 13)
+    two_edges = [event("road_cut", "1994-02-01T00:00", "a-b"),
+                 event("road_cut", "1994-02-01T12:00", "b-c"),
+                 event("road_reopened", "1994-02-01T18:00", "a-b"),
+                 event("road_reopened", "1994-02-03T00:00", "b-c")]
+    assert first_lasting_cut(two_edges, "r", "s", 24, end) == dt.date(1994, 2, 1)
+    assert first_lasting_cut(two_edges, "r", "other", 24, end) is None
+
+
+def test_the_record_file_loads_with_windows_and_sources():
+    record = load_record(ROOT / "scenarios" / "kalbajar_record.toml")
+    assert record.milestones["omar_road_cut"].window == (dt.date(1994, 2, 8),
+                                                         dt.date(1994, 2, 20))
+    assert all(m.source for m in record.milestones.values())
+    assert record.casualties["azerbaijan_dead"].range == (1500, 4500)
+
+
+def test_flat_row_has_the_batch_columns(replay):
+    from sim.output import summarise
+
+    row = flat_row(summarise(replay))
+    for column in ("seed", "azerbaijan_dead", "azerbaijan_cold_dead", "armenia_dead",
+                   "azerbaijan_encircled_units", "milestone_murov_crossed",
+                   "milestone_vardenis_martakert_road_cut", "milestone_omar_road_cut",
+                   "milestone_withdrawal_complete", "closest_approach_km",
+                   "closest_approach_date"):
+        assert column in row, column

@@ -1,0 +1,85 @@
+"""Supply, zones of control and encirclement on a small scenario (cut the pass: supply stops)."""
+
+import numpy as np
+
+from sim.model import KalbajarModel
+from sim.scenario import load_scenario
+
+from .conftest import POSTS
+
+# Blue holds the north, red sits nowhere near: every blue post draws supply from Toganali.
+QUIET = ["weather.enabled=false", "sides.blue.holds=['toganali']"]
+
+
+def test_a_post_on_the_supply_road_is_supplied_and_stays_stocked():
+    model = KalbajarModel(load_scenario(POSTS, QUIET), rng=0)
+    model.run_for(8)
+    post = model.battalions["ridge_post"]
+    assert post.supply_path and post.supplied and not post.encircled
+
+
+CUTTER = ["places.cutter.name=cut", "places.cutter.lat=40.375", "places.cutter.lon=46.234",
+          "places.cutter.kind=position", "places.cutter.source=test",
+          "battalions.far_post.start=cutter",
+          "sides.red.plan.phases.0.tasks.far_post.objective=cutter",
+          # The blue column and guns stay at their base, out of contact.
+          "sides.blue.plan.phases.0.tasks.column.objective=toganali",
+          "sides.blue.plan.phases.0.tasks.guns.objective=toganali"]
+
+
+def test_cutting_the_pass_road_stops_supply():
+    model = KalbajarModel(load_scenario(POSTS, QUIET + CUTTER), rng=0)
+    model.run_for(16)
+    village = model.battalions["village_post"]
+    assert not village.supply_path
+    assert village.supply_days < model.spec.parameters.supply.carried_days
+    blocked = model.supply.blockages("blue", model.control, set())
+    cut = blocked[("toganali", "omar_pass")]
+    assert cut.cause == "zoc" and cut.by_side == "red"
+    assert cut.by_unit == model.battalions["far_post"].unique_id
+    # Without the cutter the same post is supplied.
+    free = KalbajarModel(load_scenario(POSTS, QUIET), rng=0)
+    free.run_for(16)
+    assert free.battalions["village_post"].supply_path
+
+
+def test_a_ring_of_enemy_zones_makes_a_pocket():
+    from sim.control import Control
+
+    control = Control((30, 30), ["blue", "red"], {}, {}, zoc_radius_cells=1.5)
+    supplied = np.zeros((30, 30), dtype=bool)
+    supplied[0, :] = True  # the blue roads along the edge of the map
+    assert control.pocket_free("blue", (15, 15), supplied)
+    ring = [(15 + dx, 15 + dy) for dx in range(-4, 5) for dy in range(-4, 5)
+            if max(abs(dx), abs(dy)) == 4]
+
+    class Post:
+        side = "red"
+        unique_id = 7
+
+        def __init__(self, cell):
+            self.coordinate = cell
+
+    control.update_zones([Post(cell) for cell in ring])
+    assert not control.pocket_free("blue", (15, 15), supplied)
+    assert control.pocket_free("blue", (2, 2), supplied)
+
+
+def test_a_snow_closed_pass_carries_no_supply():
+    model = KalbajarModel(load_scenario(POSTS, QUIET), rng=0)
+    omar = next(r for r in model.passes.roads if r.edge.v == "omar_pass")
+    omar.closed = True
+    model.run_for(1)
+    blocked = model.supply.blockages("blue", model.control, model.passes.closed_edges())
+    assert blocked[("toganali", "omar_pass")].cause == "snow"
+    model.run_for(16)
+    assert not model.battalions["village_post"].supply_path
+
+
+def test_zones_of_control_and_place_capture():
+    model = KalbajarModel(load_scenario(POSTS, QUIET), rng=0)
+    red = model.battalions["far_post"]
+    assert model.control.zoc["red"][red.coordinate]
+    assert model.in_enemy_zoc("blue", red.coordinate)
+    assert not model.in_enemy_zoc("red", red.coordinate)
+    assert model.control.owner["toganali"] == "blue"
