@@ -90,23 +90,27 @@ def rest_exposure_share(sheltered: bool, dug_in: bool, p: ColdParameters) -> flo
     return p.dug_in_exposure_share if dug_in else p.bivouac_exposure_share
 
 
-def fatality_share(supplied: bool, p: ColdParameters) -> float:
-    """Share of cold injuries that die: low when evacuated and fed, high when cut off."""
-    return p.fatality_supplied if supplied else p.fatality_unsupplied
+def fatality_share(evacuable: bool, p: ColdParameters) -> float:
+    """Share of cold injuries that die: low when they can be evacuated, high when cut off."""
+    return p.fatality_supplied if evacuable else p.fatality_unsupplied
 
 
 def cold_casualties(rng: np.random.Generator, strength, march_hours, march_wind_chill,
                     rest_hours_outdoors, rest_wind_chill, winter_equipment, supplied,
-                    fatigue_days, p: ColdParameters):
+                    fatigue_days, p: ColdParameters, evacuable=None):
     """Cold injuries and cold deaths of several units in one step (arrays, one per unit).
 
+    ``supplied`` (food and fuel in hand) sets the protection; ``evacuable`` (a supply road
+    behind the unit, default: as supplied) decides how many of the injured die.
     Returns (injured, dead): ``injured`` counts every cold casualty, ``dead`` those of them
     who die (a binomial share of the injured).
     """
+    evacuable = supplied if evacuable is None else evacuable
     dose = (exposure_dose(march_hours, march_wind_chill, p)
             + exposure_dose(rest_hours_outdoors, rest_wind_chill, p))
     chance = injury_probability(dose, protection(winter_equipment, supplied, fatigue_days, p), p)
     injured = rng.binomial(np.asarray(strength, dtype=np.int64), chance)
-    fatal = np.where(np.asarray(supplied, dtype=bool), p.fatality_supplied, p.fatality_unsupplied)
+    fatal = np.where(np.asarray(evacuable, dtype=bool), p.fatality_supplied,
+                     p.fatality_unsupplied)
     dead = rng.binomial(injured, fatal)
     return injured, dead

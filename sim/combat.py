@@ -58,13 +58,14 @@ def artillery_multiplier(support: float, p: CombatParameters) -> float:
     return 1.0 / (1.0 - share)
 
 
-def split_casualties(rng: np.random.Generator, casualties: int, broken: bool, supplied: bool,
+def split_casualties(rng: np.random.Generator, casualties: int, broken: bool, evacuable: bool,
                      p: CombatParameters) -> dict[str, int]:
-    """Split battle casualties into killed, wounded and missing (and wounded who die)."""
+    """Split battle casualties into killed, wounded and missing; without a road to evacuate
+    them on, a share of the wounded die."""
     missing_share = p.missing_share_broken if broken else p.missing_share
     killed, wounded, missing = rng.multinomial(
         casualties, [p.killed_share, 1 - p.killed_share - missing_share, missing_share])
-    if not supplied and wounded:
+    if not evacuable and wounded:
         died = int(rng.binomial(wounded, p.wounded_die_unsupplied))
         killed, wounded = killed + died, wounded - died
     return {"killed": int(killed), "wounded": int(wounded), "missing": int(missing)}
@@ -229,7 +230,7 @@ class CombatResolver:
         if casualties <= 0:
             return
         split = split_casualties(self.model.rng, min(casualties, unit.strength),
-                                 unit.broken or unit.encircled, unit.supplied, self.p)
+                                 unit.broken or unit.encircled, unit.supply_path, self.p)
         for cause, men in split.items():
             unit.lose(cause, men)
 

@@ -37,12 +37,12 @@ from .clock import Clock
 from .combat import CombatResolver
 from .control import Control
 from .morale import effective_breakpoint
-from .supply import SupplyNetwork
-from .terrain import TerrainClass
 from .movement import ground_rate_factors
 from .passes import PassConditions
 from .plans import Commander
 from .scenario import Posture, Scenario, Task
+from .supply import SupplyNetwork
+from .terrain import TerrainClass
 from .weather import Weather
 from .world import build_world
 
@@ -298,7 +298,7 @@ class KalbajarModel(mesa.Model):
         injured, dead = cold.cold_casualties(
             self.rng, [u.strength for u in units], march_hours, march_chill, rest_outdoors,
             rest_chill, [u.winter_equipment for u in units], [u.supplied for u in units],
-            [u.fatigue_days for u in units], p)
+            [u.fatigue_days for u in units], p, evacuable=[u.supply_path for u in units])
         for unit, hurt, died in zip(units, injured, dead):
             if hurt:
                 unit.lose("cold_dead", int(died))
@@ -367,7 +367,8 @@ class KalbajarModel(mesa.Model):
 
     def manage_supply_pause(self, unit: Battalion, reached: np.ndarray) -> None:
         """An attack that has run out of supplies pulls back to the nearest supplied place it
-        holds (its culminating point); once restocked the battalion resumes its task."""
+        holds (its culminating point); once restocked the battalion resumes its task.
+        """
         p = self.spec.parameters.supply
         if unit.resupplying:
             if unit.supply_days >= p.resume_attack_days and unit.task is not None:
@@ -481,7 +482,8 @@ class KalbajarModel(mesa.Model):
 
     def check_morale(self, contacts) -> None:
         """Battalions in contact or encircled break when their losses (all causes) reach their
-        breakpoint; broken ones rally after a quiet spell in supply."""
+        breakpoint; broken ones rally after a quiet spell in supply.
+        """
         p = self.spec.parameters.morale
         for unit in [u for u in self.battalions.values() if u.in_field]:
             if unit.broken:

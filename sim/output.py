@@ -20,7 +20,8 @@ from .scoring import encircled_units, load_record, measure
 
 def summarise(model) -> dict[str, Any]:
     """The run's summary: scenario, seed, dates, each side's personnel by state and cause, and
-    (when the scenario names a record) the milestones measured against it."""
+    (when the scenario names a record) the milestones measured against it.
+    """
     spec = model.spec
     sides = {}
     for side in spec.sides:

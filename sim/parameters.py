@@ -289,12 +289,13 @@ class ColdParameters(ParameterGroup):
     fatigue_recovery_open: float = Field(
         0.5, ge=0, description="days of fatigue shed per day of rest in the open. Assumption.")
     fatality_supplied: float = Field(
-        0.05, ge=0, le=1, description="share of cold injuries that die when the unit is "
-        "supplied and can evacuate. Assumption: at Chosin most frostbite cases survived (§3.1).")
+        0.05, ge=0, le=1, description="share of cold injuries that die when the unit has a "
+        "supply road behind it to evacuate them on. Assumption: at Chosin most frostbite cases "
+        "survived (§3.1).")
     fatality_unsupplied: float = Field(
-        0.45, ge=0, le=1, description="share of cold injuries that die when the unit is cut "
-        "off (no evacuation, no food): the 14 Feb 1994 retreat had 109 frostbite deaths among "
-        "250 dead (S7; derived_cold_share_episode 0.44).")
+        0.45, ge=0, le=1, description="share of cold injuries that die when the unit has no "
+        "road to evacuate them on: the 14 Feb 1994 retreat had 109 frostbite deaths among 250 "
+        "dead (S7; derived_cold_share_episode 0.44).")
 
 
 class AvalancheParameters(ParameterGroup):
@@ -334,7 +335,8 @@ class AvalancheParameters(ParameterGroup):
 
 class CombatParameters(ParameterGroup):
     """Dupuy's QJM/TNDM attrition (``combat_science.md`` §2.2-2.3, NPW as transcribed in
-    HerrTom/OPORD-QJM) with a near-linear dependence on the force ratio (CDB90, §2.1)."""
+    HerrTom/OPORD-QJM) with a near-linear dependence on the force ratio (CDB90, §2.1).
+    """
 
     engagement_range_km: float = Field(
         2.5, gt=0, description="km; hostile battalions this close are in contact (neighbouring "
@@ -407,8 +409,9 @@ class CombatParameters(ParameterGroup):
         0.6, gt=0, le=1, description="combat power of a unit out of supply (no ammunition, "
         "food). Assumption.")
     advance_km_per_day: float = Field(
-        4.0, gt=0, description="km/day; QJM opposed advance of infantry against a hasty "
-        "defence at a power ratio of 1 (§2.2): the pace through ground the enemy holds.")
+        2.0, gt=0, description="km/day; QJM opposed advance of infantry at a power ratio of 1 "
+        "(§2.2): 4 against a hasty, 2 against a prepared, 1 against a fortified defence; the "
+        "pace through ground the enemy holds. Default: prepared (ground held for months).")
     terrain_mobility: dict[str, float] = Field(
         default_factory=lambda: {"WATER": 0.0, "FLAT_BARE": 1.05, "ROLLING_MIXED": 0.8,
                                  "RUGGED_MIXED": 0.5, "RUGGED_BARE": 0.6, "URBAN": 0.7},
@@ -440,7 +443,7 @@ class CombatParameters(ParameterGroup):
         "encircled. Assumption: 111 missing in the 14 Feb retreat against 141 killed (S7).")
     wounded_die_unsupplied: float = Field(
         0.3, ge=0, le=1, description="share of wounded who die when they cannot be evacuated "
-        "(unit out of supply). Assumption.")
+        "(no supply road behind the unit). Assumption.")
     artillery_casualty_share: float = Field(
         0.47, ge=0, lt=1, description="share of casualties caused by artillery where guns "
         "support an engagement: WWII Pacific 47 % (ETO 64 %, MTO 69 %; §2.3); the lowest, for "

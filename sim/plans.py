@@ -38,7 +38,8 @@ class ReinforcementArrival:
 
     def arrive(self) -> None:
         """Put the battalions on the map at the arrival place (or, if the enemy holds it, at
-        the nearest place the side holds)."""
+        the nearest place the side holds).
+        """
         place = self.reinforcement.at
         model = self.model
         if model.control.owner.get(place) not in (None, self.side_id):
@@ -70,6 +71,7 @@ class Commander:
         self.model = model
         self.side_id = side_id
         self.phases = [PhaseOrders(p) for p in side.plan.phases]
+        self.taken: set[str] = set()
         self.arrivals = [ReinforcementArrival(model, side_id, r)
                          for r in side.plan.reinforcements]
         for arrival in self.arrivals:
@@ -150,10 +152,16 @@ class Commander:
             return
         if rule.not_before is not None and self.model.now.date() < rule.not_before:
             return
+        owners = self.model.control.owner
+        for place in rule.when_lost:
+            if owners.get(place) == self.side_id:
+                self.taken.add(place)
+        lost = [p for p in rule.when_lost if p in self.taken and owners.get(p) not in (
+            None, self.side_id)]
         cut_off = sum(u.encircled or not u.supplied for u in units) / len(units)
         joined = sum(u.joined for u in self.model.side_units(self.side_id))
         strength = sum(u.strength for u in units) / max(joined, 1)
-        reasons = []
+        reasons = [f"{place} lost" for place in lost]
         if cut_off >= rule.when_cut_off_share:
             reasons.append(f"{cut_off:.0%} of battalions encircled or out of supplies")
         if strength < rule.when_strength_below:

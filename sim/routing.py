@@ -81,7 +81,8 @@ class MarchGraph:
 
     def _rebase(self) -> None:
         """Hours of every leg on bare ground by day (after road flags changed), in place so that
-        views share them."""
+        views share them.
+        """
         hours = leg_time_h(self._dist_km, self._climb_m, self._slope, self._on_road, False, 0.0,
                            self.params)
         if getattr(self, "day_hours", None) is None or self.day_hours.shape != hours.shape:
@@ -133,7 +134,8 @@ class MarchGraph:
 
     def view(self) -> MarchGraph:
         """A graph sharing these legs and their road and blocked flags, with its own weights
-        and routes (for one side's view of the ground)."""
+        and routes (for one side's view of the ground).
+        """
         clone = object.__new__(MarchGraph)
         clone.__dict__.update(self.__dict__)
         clone.matrix = self.matrix.copy()

@@ -47,7 +47,8 @@ class PlaceKind(StrEnum):
 
 class RoadClass(StrEnum):
     """Road classes of the network: paved roads and tracks carry supply and vehicles; paths
-    (mule and foot paths over passes) carry only men on foot."""
+    (mule and foot paths over passes) carry only men on foot.
+    """
 
     PAVED = "paved"
     TRACK = "track"
@@ -208,11 +209,13 @@ class Withdrawal(Strict):
 
     The order is given when the share of the side's battalions in the field that are encircled
     or have run out of supplies reaches ``when_cut_off_share``, or when the men still in the ranks fall below
-    ``when_strength_below`` of all who joined; it reaches the battalions ``order_delay_hours``
-    later. Each battalion then withdraws to the nearest of the ``to`` places.
+    ``when_strength_below`` of all who joined, or when the enemy retakes any of the
+    ``when_lost`` places after the side had taken them; it reaches the battalions
+    ``order_delay_hours`` later. Each battalion then withdraws to the nearest of the ``to`` places.
     """
 
     to: list[str] = Field(min_length=1)
+    when_lost: list[str] = Field(default_factory=list)
     when_cut_off_share: float = Field(0.5, gt=0, le=1)
     when_strength_below: float = Field(0.5, ge=0, le=1)
     order_delay_hours: float = Field(24.0, ge=0)
@@ -394,6 +397,9 @@ class Scenario(Strict):
             if side.plan.withdrawal is not None:
                 for i, place in enumerate(side.plan.withdrawal.to):
                     need(self.places, place, f"sides.{sid}.plan.withdrawal.to[{i}]", "places")
+                for i, place in enumerate(side.plan.withdrawal.when_lost):
+                    need(self.places, place, f"sides.{sid}.plan.withdrawal.when_lost[{i}]",
+                         "places")
             for i, r in enumerate(side.plan.reinforcements):
                 where = f"sides.{sid}.plan.reinforcements[{i}]"
                 need(self.places, r.at, f"{where}.at", "places")
@@ -518,7 +524,8 @@ def _read_with_extends(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
 
 def _merge(base: dict[str, Any], change: dict[str, Any]) -> dict[str, Any]:
     """Merge a variant into its base: tables key by key; lists of named tables (phases) name
-    by name, new names appended; any other list replaced whole."""
+    by name, new names appended; any other list replaced whole.
+    """
     merged = dict(base)
     for key, value in change.items():
         old = merged.get(key)

@@ -6,7 +6,10 @@ The record is a data file (``scenarios/kalbajar_record.toml``), named by the sce
 * ``reach``: first time a battalion of a side stands within ``km`` of any of some places;
 * ``road_cut``: first time the enemy cuts a side's supply on a road (an edge of it that the
   side's supply could use becomes blocked by enemy control or zone of control);
-* ``withdrawal_complete``: the date a side's general withdrawal is complete;
+* ``withdrawal_complete``: the date a side's ordered general withdrawal is complete;
+* ``return``: after its closest approach to a place, the first date on which every battalion
+  of a side still in the field stands within ``km`` of one of some places (its start lines),
+  whether it got there by order or in flight;
 * ``encircled_count``: how many of a side's battalions were ever encircled.
 """
 
@@ -31,7 +34,7 @@ class Milestone(_Record):
     """A dated event of the record, or a count, and how to measure it on a run."""
 
     label: str
-    type: Literal["reach", "road_cut", "withdrawal_complete", "encircled_count"]
+    type: Literal["reach", "road_cut", "withdrawal_complete", "return", "encircled_count"]
     side: str
     places: list[str] = Field(default_factory=list)
     km: float = 0.0
@@ -121,6 +124,8 @@ def measure(model, record: Record) -> dict:
         elif m.type == "withdrawal_complete":
             date = next((dt.date.fromisoformat(e["time"][:10]) for e in events
                          if e["event"] == "withdrawal_complete" and e["unit"] == m.side), None)
+        elif m.type == "return":
+            date = first_return(positions, model, m, record, km_per_cell)
         elif m.type == "encircled_count":
             value = len({e["unit"] for e in events if e["event"] == "encircled"
                          and model.battalions[e["unit"]].side == m.side})
@@ -142,6 +147,27 @@ def measure(model, record: Record) -> dict:
                     "km": round(km, 1) if np.isfinite(km) else None,
                     "date": when.isoformat() if when else None}
     return {"milestones": results, "closest_approach": approach}
+
+
+def first_return(positions, model, m: Milestone, record: Record, km_per_cell: float):
+    """First date after the side's closest approach with all its battalions back home."""
+    rows = positions[positions["side"] == m.side]
+    if rows.empty:
+        return None
+    after = 0.0
+    if record.closest_approach is not None and record.closest_approach.side == m.side:
+        target = np.asarray(model.world.places[record.closest_approach.place], dtype=float)
+        xy = rows[["x", "y"]].to_numpy(dtype=float)
+        distance = np.hypot(*(xy - target).T)
+        after = float(rows["Step"].to_numpy()[int(np.argmin(distance))])
+    homes = np.array([model.world.places[p] for p in m.places], dtype=float)
+    for step, group in rows[rows["Step"] > after].groupby("Step", sort=True):
+        xy = group[["x", "y"]].to_numpy(dtype=float)
+        nearest = np.min(np.hypot(xy[:, None, 0] - homes[None, :, 0],
+                                  xy[:, None, 1] - homes[None, :, 1]), axis=1) * km_per_cell
+        if (nearest <= m.km).all():
+            return model.clock.at(step).date()
+    return None
 
 
 def first_lasting_cut(events, road: str, side: str, min_hours: float, end: dt.datetime):

@@ -7,6 +7,7 @@ from sim.model import KalbajarModel
 from sim.scenario import load_scenario
 
 from .conftest import POSTS
+
 SEEDS = range(3)
 
 
