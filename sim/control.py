@@ -52,6 +52,7 @@ class Control:
         self._disk = disk_offsets(zoc_radius_cells)
         self.zoc = {side: np.zeros(shape, dtype=bool) for side in self.sides}
         self.zoc_unit = {side: np.full(shape, -1, dtype=np.int32) for side in self.sides}
+        self._enemy_zoc = {side: np.zeros(shape, dtype=bool) for side in self.sides}
 
     def _claim_territory(self, holds: dict[str, list[str]], radius_cells: float) -> None:
         """Give each cell within the radius of a held place to the holder of the nearest one."""
@@ -97,32 +98,47 @@ class Control:
                 changes.append((place, holder, new))
         return changes
 
+    def _disks(self, units, disk: np.ndarray):
+        """Cells of a disk around each battalion, clipped to the grid, with their owners."""
+        if not units:
+            return np.zeros((0, 2), dtype=int), np.zeros(0, dtype=int)
+        centres = np.array([u.coordinate for u in units])
+        cells = (centres[:, None, :] + disk[None, :, :]).reshape(-1, 2)
+        owner = np.repeat(np.arange(len(units)), len(disk))
+        width, height = self.shape
+        ok = (cells[:, 0] >= 0) & (cells[:, 0] < width) & (cells[:, 1] >= 0) & (
+            cells[:, 1] < height)
+        return cells[ok], owner[ok]
+
     def update_zones(self, units) -> None:
         """Recompute every side's zone of control from its battalions that can exert one."""
+        cells, owner = self._disks(units, self._disk)
+        sides = np.array([self.index[u.side] for u in units], dtype=int)
+        ids = np.array([u.unique_id for u in units], dtype=np.int32)
         for side in self.sides:
             self.zoc[side][:] = False
             self.zoc_unit[side][:] = -1
-        width, height = self.shape
-        for unit in units:
-            cells = self._disk + np.asarray(unit.coordinate)
-            ok = (cells[:, 0] >= 0) & (cells[:, 0] < width) & (cells[:, 1] >= 0) & (
-                cells[:, 1] < height)
-            cells = tuple(cells[ok].T)
-            self.zoc[unit.side][cells] = True
-            self.zoc_unit[unit.side][cells] = unit.unique_id
+            if not len(units):
+                continue
+            mine = sides[owner] == self.index[side]
+            where = tuple(cells[mine].T)
+            self.zoc[side][where] = True
+            self.zoc_unit[side][where] = ids[owner[mine]]
+        self._enemy_zoc = {side: np.logical_or.reduce(
+            [self.zoc[s] for s in self.sides if s != side] or [np.zeros(self.shape, bool)])
+            for side in self.sides}
 
     def sweep(self, units, radius_cells: float) -> None:
         """Cells close around a battalion that no other side contests pass to its side."""
-        disk = disk_offsets(radius_cells)
-        width, height = self.shape
-        contested = {side: self.enemy_zoc(side) for side in self.sides}
-        for unit in units:
-            cells = disk + np.asarray(unit.coordinate)
-            ok = (cells[:, 0] >= 0) & (cells[:, 0] < width) & (cells[:, 1] >= 0) & (
-                cells[:, 1] < height)
-            cells = tuple(cells[ok].T)
-            free = ~contested[unit.side][cells]
-            self.cells[cells[0][free], cells[1][free]] = self.index[unit.side]
+        cells, owner = self._disks(units, disk_offsets(radius_cells))
+        if not len(cells):
+            return
+        sides = np.array([self.index[u.side] for u in units], dtype=int)[owner]
+        for side in self.sides:
+            mine = sides == self.index[side]
+            where = tuple(cells[mine].T)
+            free = ~self._enemy_zoc[side][where]
+            self.cells[where[0][free], where[1][free]] = self.index[side]
 
     def pocket_free(self, side: str, cell, supplied_cells: np.ndarray) -> bool:
         """Whether ground open to a side links a cell to its supplied roads (not a pocket).
@@ -140,9 +156,8 @@ class Control:
         return bool(here and (supplied_cells & (labels == here)).any())
 
     def enemy_zoc(self, side: str) -> np.ndarray:
-        """Cells in the zone of control of any other side."""
-        zones = [self.zoc[s] for s in self.sides if s != side]
-        return np.logical_or.reduce(zones) if zones else np.zeros(self.shape, dtype=bool)
+        """Cells in the zone of control of any other side (as of the last zone update)."""
+        return self._enemy_zoc[side]
 
     def enemy_cells(self, side: str) -> np.ndarray:
         """Cells controlled by any other side."""

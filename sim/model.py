@@ -391,16 +391,11 @@ class KalbajarModel(mesa.Model):
 
     def supplied_place(self, unit: Battalion, reached: np.ndarray) -> str | None:
         """The nearest place (by march time) the battalion's side holds and can supply."""
-        here = unit.graph.flat(unit.coordinate)
-        best, best_hours = None, np.inf
-        for place, owner in self.control.owner.items():
-            cell = self.world.places[place]
-            if owner != unit.side or not self.supply.supplied_at(cell, reached):
-                continue
-            hours, _ = unit.graph.field_to(cell)
-            if hours[here] < best_hours:
-                best, best_hours = place, hours[here]
-        return best
+        candidates = {place: self.world.places[place]
+                      for place, owner in self.control.owner.items()
+                      if owner == unit.side
+                      and self.supply.supplied_at(self.world.places[place], reached)}
+        return unit.graph.nearest(unit.coordinate, candidates)
 
     def encircle(self, unit: Battalion, blocked) -> None:
         """Mark a battalion encircled, name the cut, and order it to break out."""
@@ -443,13 +438,8 @@ class KalbajarModel(mesa.Model):
             held = [place for place, owner in self.control.owner.items()
                     if owner == side and clear_of_enemy(self.world.places[place])]
             candidates = held or candidates
-        here = unit.graph.flat(unit.coordinate)
-        best, best_hours = None, np.inf
-        for place in candidates:
-            hours, _ = unit.graph.field_to(self.world.places[place])
-            if hours[here] < best_hours:
-                best, best_hours = place, hours[here]
-        return best
+        return unit.graph.nearest(unit.coordinate,
+                                  {place: self.world.places[place] for place in candidates})
 
     # ------------------------------------------------------------------ combat and morale
 

@@ -208,6 +208,23 @@ class MarchGraph:
             self._cache[key] = (hours, nxt)
         return self._cache[key]
 
+    def hours_from(self, start: tuple[int, int]) -> np.ndarray:
+        """Hours from a cell to every cell (one search; for choosing among many targets)."""
+        key = -1 - self.flat(start)
+        if key not in self._cache:
+            hours = dijkstra(self.matrix, directed=True, indices=self.flat(start))
+            self._cache[key] = (hours, None)
+        return self._cache[key][0]
+
+    def nearest(self, start: tuple[int, int], candidates: dict[str, tuple[int, int]]
+                ) -> str | None:
+        """The candidate (name -> cell) reached soonest from a cell; None if none is reachable."""
+        if not candidates:
+            return None
+        hours = self.hours_from(start)
+        name, cell = min(candidates.items(), key=lambda item: hours[self.flat(item[1])])
+        return name if np.isfinite(hours[self.flat(cell)]) else None
+
     def route(self, start: tuple[int, int], target: tuple[int, int]) -> list[tuple[int, int]]:
         """Cells of the fastest way from start to target, both included ([] if none)."""
         _, nxt = self.field_to(target)
