@@ -87,6 +87,7 @@ class Battalion(CellAgent):
         self.held_since = model.time
         self.withdrawing = False
         self.resupplying = False
+        self.surprise: tuple[str, float] | None = None
         self.broken_since: float | None = None
         self.out_of_contact_since = model.time
         self.breakpoint = draw_breakpoint(model.rng, p.morale)
@@ -150,6 +151,13 @@ class Battalion(CellAgent):
     def in_field(self) -> bool:
         """Whether the battalion still exists as a unit."""
         return self.state != UnitState.DESTROYED and self.strength > 0
+
+    @property
+    def surprise_level(self) -> str | None:
+        """The planned surprise in force for this battalion's attack, if any."""
+        if self.surprise is None or self.model.time > self.surprise[1]:
+            return None
+        return self.surprise[0]
 
     @property
     def supplied(self) -> bool:
@@ -276,6 +284,9 @@ class Battalion(CellAgent):
                 need = float(graph.day_hours[k]) / factor
             if self.model.enemy_ground(self.side, target):
                 weather = self.model.advance_weather_factor(target)
+                level = self.surprise_level
+                if level is not None:
+                    weather *= self.model.spec.parameters.combat.surprise_mobility[level]
                 need = max(need, float(self.model.advance_hours[k]) / weather)
             if budget < need:
                 self.leg_hours_done = budget

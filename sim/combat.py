@@ -205,14 +205,21 @@ class CombatResolver:
                 weather_c = 1.0
             if attacking:
                 rate = attacker_daily_rate(engaged, ratio, terrain_c, weather_c, p)
+                if unit.surprise_level is not None:
+                    rate *= p.surprise_vulnerability[unit.surprise_level]
             else:
                 posture = self.defence_posture(unit)
-                surprised = enemy_attacks and unit.first_contact_step == model.time
-                unit.surprised = surprised
+                surprise_c = 1.0
+                if enemy_attacks and unit.first_contact_step == model.time:
+                    surprise_c = p.surprise_defender_casualty
+                for other in contact.enemies:
+                    level = other.surprise_level if self.is_attacking(other) else None
+                    if level is not None:
+                        surprise_c = max(surprise_c, p.surprised_vulnerability[level])
+                unit.surprised = surprise_c > 1.0
                 rate = defender_daily_rate(
                     engaged, ratio, terrain_c, weather_c,
-                    p.posture_defender_casualty[posture],
-                    p.surprise_defender_casualty if surprised else 1.0, p)
+                    p.posture_defender_casualty[posture], surprise_c, p)
                 if not enemy_attacks:
                     rate *= p.static_contact_factor
             enemy_side = contact.enemies[0].side

@@ -427,11 +427,18 @@ class CombatParameters(ParameterGroup):
     gun_crew_power: float = Field(
         0.2, gt=0, le=1, description="close-combat power of an artillery or rocket unit's men "
         "relative to riflemen. Assumption: crews with personal weapons only.")
-    surprise_power: float = Field(
-        1.3, ge=1, description="power multiplier of an attacker on a defender that has not yet "
-        "been in contact: QJM 'minor surprise' x1.3 (§2.2).")
     surprise_defender_casualty: float = Field(
-        1.2, ge=1, description="defender casualty factor under minor surprise: QJM x1.2 (§2.2).")
+        1.2, ge=1, description="casualty factor of a defender in its first contact (minor "
+        "surprise): QJM x1.2 (§2.2).")
+    surprise_mobility: dict[str, float] = Field(
+        default_factory=lambda: {"minor": 1.3, "substantial": 3.0, "complete": 5.0},
+        description="QJM surprise: multiplier on the surprising side's advance (§2.2).")
+    surprise_vulnerability: dict[str, float] = Field(
+        default_factory=lambda: {"minor": 0.9, "substantial": 0.6, "complete": 0.4},
+        description="QJM surprise: casualty factor of the surprising side (§2.2).")
+    surprised_vulnerability: dict[str, float] = Field(
+        default_factory=lambda: {"minor": 1.2, "substantial": 2.0, "complete": 3.0},
+        description="QJM surprise: casualty factor of the surprised side (§2.2).")
     killed_share: float = Field(
         0.33, ge=0, le=1, description="share of battle casualties killed: Chosin, nearly 2,500 "
         "dead to 5,000 wounded (§3.1).")

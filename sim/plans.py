@@ -118,6 +118,9 @@ class Commander:
                     self.model.pending_tasks[battalion_id] = task
                 elif unit.in_field and not unit.withdrawing:
                     unit.receive_task(task)
+                    if phase.surprise != "none":
+                        unit.surprise = (phase.surprise, self.model.time
+                                         + phase.surprise_hours / self.model.spec.step_hours)
             self.model.log_event("orders_issued", unit=self.side_id, cause=phase.name)
         self.consider_withdrawal()
 

@@ -17,7 +17,7 @@ import tomllib
 from enum import StrEnum
 from pathlib import Path
 from types import UnionType
-from typing import Any, Union, get_args, get_origin
+from typing import Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -178,6 +178,8 @@ class Phase(Strict):
     names an earlier phase whose objectives must all be reached first; ``when_enemy_near``
     waits for an enemy battalion near a place. The orders go out when every condition given
     holds; a phase with none starts at once. ``enabled = false`` cancels a phase (what-ifs).
+    ``surprise`` is the surprise the commander planned for (QJM levels), in force for the first
+    ``surprise_hours`` of the phase's attacks.
     """
 
     name: str
@@ -185,6 +187,8 @@ class Phase(Strict):
     start: dt.date | None = None
     after: str | None = None
     when_enemy_near: NearCondition | None = None
+    surprise: Literal["none", "minor", "substantial", "complete"] = "none"
+    surprise_hours: float = Field(24.0, ge=0)
     tasks: dict[str, Task] = Field(default_factory=dict)
 
     @field_validator("tasks", mode="before")
