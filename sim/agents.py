@@ -88,6 +88,7 @@ class Battalion(CellAgent):
         self.withdrawing = False
         self.resupplying = False
         self.surprise: tuple[str, float] | None = None
+        self.stalled_since: float | None = None
         self.broken_since: float | None = None
         self.out_of_contact_since = model.time
         self.breakpoint = draw_breakpoint(model.rng, p.morale)

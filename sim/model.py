@@ -476,6 +476,17 @@ class KalbajarModel(mesa.Model):
         """
         p = self.spec.parameters.morale
         for unit in [u for u in self.battalions.values() if u.in_field]:
+            if unit.stalled_since is not None and not unit.broken:
+                calm = unit.out_of_contact_since is not None and (
+                    self.time - max(unit.out_of_contact_since, unit.stalled_since)
+                ) * self.spec.step_hours >= p.rally_hours
+                if calm and unit.supplied and unit.task is not None and not unit.withdrawing:
+                    unit.stalled_since = None
+                    spent = (unit.joined - unit.strength) / unit.joined >= p.ineffective_loss_share
+                    if not spent:
+                        unit.receive_task(unit.task)
+                        self.log_event("attack_resumed", unit=unit.battalion_id,
+                                       cause="recovered", place=self.place_name(unit.coordinate))
             if unit.broken:
                 calm_since = None if unit.out_of_contact_since is None else max(
                     unit.out_of_contact_since, unit.broken_since or 0)
@@ -491,7 +502,20 @@ class KalbajarModel(mesa.Model):
             threshold = effective_breakpoint(unit.breakpoint, unit.quality.value, unit.encircled,
                                              unit.supplied, unit.surprised, p)
             unit.surprised = False
-            if unit.loss_share >= threshold:
+            if unit.loss_share >= threshold and self.combat.is_attacking(unit) \
+                    and not unit.encircled:
+                # A failed attack is called off: the battalion goes over to the defence where
+                # it stands, and resumes once it has recovered (like a rally).
+                unit.stalled_since = self.time
+                unit.loss_offset = unit.joined - unit.strength
+                unit.breakpoint *= p.rallied_breakpoint_factor
+                unit.objective_cell = unit.coordinate
+                unit.state = UnitState.HOLDING
+                unit.held_since = self.time
+                self.log_event("attack_stalled", unit=unit.battalion_id,
+                               cause=f"losses {unit.loss_share:.0%}",
+                               place=self.place_name(unit.coordinate))
+            elif unit.loss_share >= threshold:
                 goal = self.rear_place(unit, nearby=True)
                 unit.broken_since = self.time
                 if goal is not None:
