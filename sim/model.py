@@ -508,7 +508,6 @@ class KalbajarModel(mesa.Model):
                 # it stands, and resumes once it has recovered (like a rally).
                 unit.stalled_since = self.time
                 unit.loss_offset = unit.joined - unit.strength
-                unit.breakpoint *= p.rallied_breakpoint_factor
                 unit.objective_cell = unit.coordinate
                 unit.state = UnitState.HOLDING
                 unit.held_since = self.time
