@@ -39,6 +39,32 @@ def stepping(scenario, steps, repeats):
     return statistics.median(times)
 
 
+PHASES = ("update_weather", "trace_supply", "move_battalions", "fight",
+          "apply_winter_attrition", "check_morale", "update_control", "collect")
+
+
+def phase_times(scenario, seed=0):
+    """Seconds spent in each phase of the step over a whole replay."""
+    model = KalbajarModel(scenario, rng=seed)
+    spent = dict.fromkeys(PHASES, 0.0)
+
+    def timed_phase(name):
+        method = getattr(model, name)
+
+        def run(*args, **kwargs):
+            start = time.perf_counter()
+            result = method(*args, **kwargs)
+            spent[name] += time.perf_counter() - start
+            return result
+
+        return run
+
+    for name in PHASES:
+        setattr(model, name, timed_phase(name))
+    model.run_for(scenario.steps)
+    return spent
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5)
@@ -72,6 +98,9 @@ def main():
     for label, seconds in rows:
         print(f"{label:<52}{seconds * 1000:9.1f} ms")
     print(f"{'cost of weather and cold on the replay':<52}{(full / no_winter - 1) * 100:+9.0f} %")
+    print("time per mechanism over one full replay (seed 0):")
+    for name, seconds in phase_times(scenario).items():
+        print(f"  {name:<50}{seconds * 1000:9.1f} ms")
 
 
 if __name__ == "__main__":

@@ -60,8 +60,10 @@ def artillery_multiplier(support: float, p: CombatParameters) -> float:
 
 def split_casualties(rng: np.random.Generator, casualties: int, broken: bool, evacuable: bool,
                      p: CombatParameters) -> dict[str, int]:
-    """Split battle casualties into killed, wounded and missing; without a road to evacuate
-    them on, a share of the wounded die."""
+    """Split battle casualties into killed, wounded and missing.
+
+    Without a road to evacuate them on, a share of the wounded die.
+    """
     missing_share = p.missing_share_broken if broken else p.missing_share
     killed, wounded, missing = rng.multinomial(
         casualties, [p.killed_share, 1 - p.killed_share - missing_share, missing_share])

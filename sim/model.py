@@ -333,8 +333,8 @@ class KalbajarModel(mesa.Model):
                 for key in sorted(set(by_enemy) - set(before)):
                     cut = by_enemy[key]
                     self.log_event("road_cut", unit=self._unit_name(cut.by_unit),
-                                   cause=f"{cut.cause} by {cut.by_side}", place=f"{key[0]}-{key[1]}",
-                                   road=cut.road, side=side)
+                                   cause=f"{cut.cause} by {cut.by_side}",
+                                   place=f"{key[0]}-{key[1]}", road=cut.road, side=side)
                 for key in sorted(set(before) - set(by_enemy)):
                     self.log_event("road_reopened", unit="", cause="enemy gone",
                                    place=f"{key[0]}-{key[1]}", road=before[key].road, side=side)
@@ -366,8 +366,10 @@ class KalbajarModel(mesa.Model):
                     self.encircle(unit, blocked)
 
     def manage_supply_pause(self, unit: Battalion, reached: np.ndarray) -> None:
-        """An attack that has run out of supplies pulls back to the nearest supplied place it
-        holds (its culminating point); once restocked the battalion resumes its task.
+        """An attack that has run out of supplies pulls back to restock (culminating point).
+
+        The battalion falls back to the nearest supplied place its side holds and resumes its
+        task once restocked.
         """
         p = self.spec.parameters.supply
         if unit.resupplying:
@@ -420,8 +422,8 @@ class KalbajarModel(mesa.Model):
         """The place a battalion falls back to, nearest by march time.
 
         A broken battalion (``nearby``) falls back to the nearest place its side holds at least
-        ``retreat_km`` from any enemy battalion; a battalion breaking out or withdrawing to its side's
-        withdrawal destinations if the plan names them, otherwise to its depots.
+        ``retreat_km`` from any enemy battalion; a battalion breaking out or withdrawing to its
+        side's withdrawal destinations if the plan names them, otherwise to its depots.
         """
         side = unit.side
         plan = self.spec.sides[side].plan
@@ -471,8 +473,11 @@ class KalbajarModel(mesa.Model):
         return contacts
 
     def check_morale(self, contacts) -> None:
-        """Battalions in contact or encircled break when their losses (all causes) reach their
-        breakpoint; broken ones rally after a quiet spell in supply.
+        """Battalions break, call off attacks, rally and resume (:mod:`sim.morale`).
+
+        Battalions in contact or encircled break when their losses (all causes) reach their
+        breakpoint; an attacking battalion calls its attack off instead. Broken and stalled
+        battalions recover after a quiet spell in supply.
         """
         p = self.spec.parameters.morale
         for unit in [u for u in self.battalions.values() if u.in_field]:

@@ -19,8 +19,9 @@ from .scoring import encircled_units, load_record, measure
 
 
 def summarise(model) -> dict[str, Any]:
-    """The run's summary: scenario, seed, dates, each side's personnel by state and cause, and
-    (when the scenario names a record) the milestones measured against it.
+    """The run's summary: scenario, seed, dates, each side's men by state and cause.
+
+    When the scenario names a record, the milestones measured against it are added.
     """
     spec = model.spec
     sides = {}

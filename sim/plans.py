@@ -37,8 +37,9 @@ class ReinforcementArrival:
         self.arrived = False
 
     def arrive(self) -> None:
-        """Put the battalions on the map at the arrival place (or, if the enemy holds it, at
-        the nearest place the side holds).
+        """Put the battalions on the map at the arrival place.
+
+        If the enemy holds it, they arrive at the nearest place their side holds.
         """
         place = self.reinforcement.at
         model = self.model

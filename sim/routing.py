@@ -80,8 +80,9 @@ class MarchGraph:
         return src, dst, dist, climb, slope
 
     def _rebase(self) -> None:
-        """Hours of every leg on bare ground by day (after road flags changed), in place so that
-        views share them.
+        """Hours of every leg on bare ground by day, after road flags changed.
+
+        Updated in place, so that views share them.
         """
         hours = leg_time_h(self._dist_km, self._climb_m, self._slope, self._on_road, False, 0.0,
                            self.params)
@@ -133,8 +134,9 @@ class MarchGraph:
     off_road_snow_limit_m: float | None = None
 
     def view(self) -> MarchGraph:
-        """A graph sharing these legs and their road and blocked flags, with its own weights
-        and routes (for one side's view of the ground).
+        """A graph sharing these legs and flags, with its own weights and routes.
+
+        Used for one side's view of the ground.
         """
         clone = object.__new__(MarchGraph)
         clone.__dict__.update(self.__dict__)

@@ -46,8 +46,10 @@ class PlaceKind(StrEnum):
 
 
 class RoadClass(StrEnum):
-    """Road classes of the network: paved roads and tracks carry supply and vehicles; paths
-    (mule and foot paths over passes) carry only men on foot.
+    """Road classes of the network.
+
+    Paved roads and tracks carry supply and vehicles; paths (mule and foot paths over passes)
+    carry only men on foot.
     """
 
     PAVED = "paved"
@@ -212,8 +214,8 @@ class Withdrawal(Strict):
     """When a side's commander orders a general withdrawal, and where to.
 
     The order is given when the share of the side's battalions in the field that are encircled
-    or have run out of supplies reaches ``when_cut_off_share``, or when the men still in the ranks fall below
-    ``when_strength_below`` of all who joined, or when the enemy retakes any of the
+    or have run out of supplies reaches ``when_cut_off_share``, or when the men still in the
+    ranks fall below ``when_strength_below`` of all who joined, or when the enemy retakes any of the
     ``when_lost`` places after the side had taken them; it reaches the battalions
     ``order_delay_hours`` later. Each battalion then withdraws to the nearest of the ``to`` places.
     """
@@ -527,8 +529,10 @@ def _read_with_extends(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
 
 
 def _merge(base: dict[str, Any], change: dict[str, Any]) -> dict[str, Any]:
-    """Merge a variant into its base: tables key by key; lists of named tables (phases) name
-    by name, new names appended; any other list replaced whole.
+    """Merge a variant into its base.
+
+    Tables merge key by key; lists of named tables (phases) name by name, new names appended;
+    any other list is replaced whole.
     """
     merged = dict(base)
     for key, value in change.items():

@@ -6,13 +6,15 @@ ends is a place held by an enemy, or one of its cells lies inside an enemy zone 
 not by the country the enemy claims. Supply still runs along a blocked edge from a reached end
 up to the first blocked cell (the road behind a battalion advancing on an enemy-held pass).
 A battalion is on a supply path when a road cell so reached from one of its side's (not
-enemy-held) depots lies within ``offroad_km`` of it. On a path its stock is refilled; off it the stock runs down at one day a
-day (``combat_science.md`` §3.6: 8-12 kg per man per day in winter). With an empty stock a
-battalion is *unsupplied*: no food or fuel (cold protection falls) and little ammunition.
+enemy-held) depots lies within ``offroad_km`` of it. On a path its stock is refilled; off it
+the stock runs down at one day a day (``combat_science.md`` §3.6: 8-12 kg per man per day in
+winter). With an empty stock a battalion is *unsupplied*: no food or fuel (cold protection
+falls) and little ammunition; without a supply path its wounded and frostbitten cannot be
+evacuated.
 
-When a battalion loses its path because of the enemy (a path would exist with the enemy
-gone), the blocked edges on that path are the *cut*; after ``encircled_after_hours`` it counts
-as encircled.
+A battalion off its supply path that enemy zones of control cut off from its side's supplied
+roads (:meth:`sim.control.Control.pocket_free`) for ``encircled_after_hours`` is encircled;
+the enemy blockages on its road route home are named as the *cut*.
 """
 
 from __future__ import annotations

@@ -1,0 +1,60 @@
+"""The causes are live: changing a decision or the winter changes the outcome."""
+
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+
+import pytest
+
+from sim.model import KalbajarModel
+from sim.output import summarise
+from sim.scenario import load_scenario
+
+from .conftest import ROOT
+
+WHATIF = ROOT / "scenarios" / "whatif"
+SEEDS = range(6)
+
+
+def _summary(task):
+    path, seed = task
+    scenario = load_scenario(path)
+    model = KalbajarModel(scenario, rng=seed)
+    model.run_for(scenario.steps)
+    return summarise(model)
+
+
+def summaries(path):
+    spawn = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=2, mp_context=spawn) as pool:
+        return list(pool.map(_summary, [(path, seed) for seed in SEEDS]))
+
+
+@pytest.fixture(scope="module")
+def base():
+    return summaries(ROOT / "scenarios" / "kalbajar_1993_94.toml")
+
+
+def omar_cut_in_february(runs):
+    return sum(1 for s in runs if (s["milestones"]["omar_road_cut"]["date"] or "") >= "1994-02")
+
+
+def test_without_the_counteroffensive_the_omar_road_is_rarely_cut_in_february(base):
+    without = summaries(WHATIF / "no_counteroffensive.toml")
+    assert omar_cut_in_february(without) < omar_cut_in_february(base)
+    assert omar_cut_in_february(without) <= len(SEEDS) // 3
+
+
+def test_full_winter_gear_cuts_azerbaijani_cold_losses(base):
+    geared = summaries(WHATIF / "full_winter_gear.toml")
+    cold = sum(s["sides"]["azerbaijan"]["cold_injured"] + s["sides"]["azerbaijan"]["cold_dead"]
+               for s in base)
+    cold_geared = sum(s["sides"]["azerbaijan"]["cold_injured"]
+                      + s["sides"]["azerbaijan"]["cold_dead"] for s in geared)
+    assert cold_geared < cold / 3
+
+
+def test_an_autumn_start_costs_far_less_to_the_cold(base):
+    autumn = summaries(WHATIF / "autumn_start.toml")
+    cold = sum(s["sides"]["azerbaijan"]["cold_dead"] for s in base)
+    cold_autumn = sum(s["sides"]["azerbaijan"]["cold_dead"] for s in autumn)
+    assert cold_autumn < cold / 2
