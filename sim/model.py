@@ -109,6 +109,8 @@ class KalbajarModel(mesa.Model):
                        for sid in scenario.sides}
         self._enemy_blocked: dict[str, dict] = {sid: {} for sid in scenario.sides}
         self._contact_pairs: set[tuple[str, str]] = set()
+        self._edges_seen_open: dict[str, set] = {sid: set() for sid in scenario.sides}
+        self._edge_blocked_since: dict[str, dict] = {sid: {} for sid in scenario.sides}
         self.supplied_cells: dict[str, np.ndarray] = {}
         self._place_at = {cell: place for place, cell in self.world.places.items()}
 
@@ -339,6 +341,15 @@ class KalbajarModel(mesa.Model):
                     self.log_event("road_reopened", unit="", cause="enemy gone",
                                    place=f"{key[0]}-{key[1]}", road=before[key].road, side=side)
             self._enemy_blocked[side] = by_enemy
+            seen_open = self._edges_seen_open[side]
+            seen_open.update(key for key in self.supply.edges if key not in by_enemy)
+            since = self._edge_blocked_since[side]
+            for key in list(since):
+                if key not in by_enemy:
+                    del since[key]
+            for key in by_enemy:
+                if key in seen_open:
+                    since.setdefault(key, self.time)
             for unit in self.side_units(side):
                 if not unit.in_field:
                     continue
@@ -364,6 +375,15 @@ class KalbajarModel(mesa.Model):
                 hours_cut = (self.time - unit.cut_since) * self.spec.step_hours
                 if announce and not unit.encircled and hours_cut >= p.encircled_after_hours:
                     self.encircle(unit, blocked)
+
+    def enemy_blocked_since(self, side: str) -> dict[str, float]:
+        """Roads on which the enemy now blocks a side's supply, with the time the oldest cut
+        began; only edges the side's supply could once use count."""
+        roads: dict[str, float] = {}
+        for key, since in self._edge_blocked_since[side].items():
+            road = self.supply.edges[key].road
+            roads[road] = min(since, roads.get(road, since))
+        return roads
 
     def manage_supply_pause(self, unit: Battalion, reached: np.ndarray) -> None:
         """An attack that has run out of supplies pulls back to restock (culminating point).

@@ -166,6 +166,7 @@ class Commander:
         joined = sum(u.joined for u in self.model.side_units(self.side_id))
         strength = sum(u.strength for u in units) / max(joined, 1)
         reasons = [f"{place} lost" for place in lost]
+        reasons += [f"road {road} cut" for road in self.roads_cut(rule)]
         if cut_off >= rule.when_cut_off_share:
             reasons.append(f"{cut_off:.0%} of battalions encircled or out of supplies")
         if strength < rule.when_strength_below:
@@ -176,6 +177,13 @@ class Commander:
         self.model.log_event("withdrawal_decided", unit=self.side_id, cause="; ".join(reasons))
         delay = rule.order_delay_hours / self.model.spec.step_hours
         self.model.schedule_event(self.order_withdrawal, at=self.model.time + max(delay, 0.5))
+
+    def roads_cut(self, rule) -> list[str]:
+        """Roads of the rule on which the enemy has blocked this side's supply long enough."""
+        blocked = self.model.enemy_blocked_since(self.side_id)
+        hours = self.model.spec.step_hours
+        return sorted({road for road, since in blocked.items() if road in rule.when_road_cut
+                       and (self.model.time - since) * hours >= rule.road_cut_hours})
 
     def order_withdrawal(self) -> None:
         """The withdrawal order reaches the battalions: each falls back to its nearest exit."""

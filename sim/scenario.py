@@ -222,6 +222,8 @@ class Withdrawal(Strict):
 
     to: list[str] = Field(min_length=1)
     when_lost: list[str] = Field(default_factory=list)
+    when_road_cut: list[str] = Field(default_factory=list)
+    road_cut_hours: float = Field(24.0, ge=0)
     when_cut_off_share: float = Field(0.5, gt=0, le=1)
     when_strength_below: float = Field(0.5, ge=0, le=1)
     order_delay_hours: float = Field(24.0, ge=0)
@@ -403,6 +405,9 @@ class Scenario(Strict):
             if side.plan.withdrawal is not None:
                 for i, place in enumerate(side.plan.withdrawal.to):
                     need(self.places, place, f"sides.{sid}.plan.withdrawal.to[{i}]", "places")
+                for i, road in enumerate(side.plan.withdrawal.when_road_cut):
+                    need(self.roads, road, f"sides.{sid}.plan.withdrawal.when_road_cut[{i}]",
+                         "roads")
                 for i, place in enumerate(side.plan.withdrawal.when_lost):
                     need(self.places, place, f"sides.{sid}.plan.withdrawal.when_lost[{i}]",
                          "places")
