@@ -40,7 +40,7 @@ from .morale import effective_breakpoint
 from .movement import ground_rate_factors
 from .passes import PassConditions
 from .plans import Commander
-from .scenario import Posture, Scenario, Task
+from .scenario import Posture, Quality, Scenario, Task, UnitType
 from .supply import SupplyNetwork
 from .terrain import TerrainClass
 from .weather import Weather
@@ -376,6 +376,13 @@ class KalbajarModel(mesa.Model):
                 if announce and not unit.encircled and hours_cut >= p.encircled_after_hours:
                     self.encircle(unit, blocked)
 
+    def abandon_heavy_equipment(self, unit: Battalion) -> None:
+        """Guns or vehicles that cannot get out are left behind; the crews go on foot."""
+        unit.unit_type = UnitType.INFANTRY
+        unit.quality = Quality.POOR
+        self.log_event("equipment_abandoned", unit=unit.battalion_id,
+                       cause="no road out for the guns", place=self.place_name(unit.coordinate))
+
     def enemy_blocked_since(self, side: str) -> dict[str, float]:
         """Roads on which the enemy now blocks a side's supply, with the time the oldest cut
         began; only edges the side's supply could once use count."""
@@ -432,6 +439,9 @@ class KalbajarModel(mesa.Model):
                        place=self.place_name(unit.coordinate))
         if not unit.broken:
             goal = self.rear_place(unit)
+            if goal is None and unit.unit_type.road_bound:
+                self.abandon_heavy_equipment(unit)
+                goal = self.rear_place(unit)
             if goal is not None:
                 unit.withdrawing = True
                 unit.fall_back(goal)

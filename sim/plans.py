@@ -193,6 +193,9 @@ class Commander:
                 continue
             unit.withdrawing = True
             goal = self.model.rear_place(unit)
+            if goal is None and unit.unit_type.road_bound:
+                self.model.abandon_heavy_equipment(unit)
+                goal = self.model.rear_place(unit)
             if goal is not None:
                 unit.fall_back(goal, state=unit.state if unit.broken else None)
         self.model.log_event("withdrawal", unit=self.side_id, cause="order reached the units")
