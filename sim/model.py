@@ -330,26 +330,8 @@ class KalbajarModel(mesa.Model):
             _, reached = self.supply.reachable(side, self.depots[side], self.control, blocked)
             self.supplied_cells[side] = reached
             by_enemy = {k: b for k, b in blocked.items() if b.cause != "snow"}
-            if announce:
-                before = self._enemy_blocked[side]
-                for key in sorted(set(by_enemy) - set(before)):
-                    cut = by_enemy[key]
-                    self.log_event("road_cut", unit=self._unit_name(cut.by_unit),
-                                   cause=f"{cut.cause} by {cut.by_side}",
-                                   place=f"{key[0]}-{key[1]}", road=cut.road, side=side)
-                for key in sorted(set(before) - set(by_enemy)):
-                    self.log_event("road_reopened", unit="", cause="enemy gone",
-                                   place=f"{key[0]}-{key[1]}", road=before[key].road, side=side)
             self._enemy_blocked[side] = by_enemy
-            seen_open = self._edges_seen_open[side]
-            seen_open.update(key for key in self.supply.edges if key not in by_enemy)
-            since = self._edge_blocked_since[side]
-            for key in list(since):
-                if key not in by_enemy:
-                    del since[key]
-            for key in by_enemy:
-                if key in seen_open:
-                    since.setdefault(key, self.time)
+            self._note_road_cuts(side, by_enemy, announce)
             for unit in self.side_units(side):
                 if not unit.in_field:
                     continue
@@ -375,6 +357,25 @@ class KalbajarModel(mesa.Model):
                 hours_cut = (self.time - unit.cut_since) * self.spec.step_hours
                 if announce and not unit.encircled and hours_cut >= p.encircled_after_hours:
                     self.encircle(unit, blocked)
+
+    def _note_road_cuts(self, side: str, by_enemy: dict, announce: bool) -> None:
+        """Log the enemy cutting (and reopening) road edges this side's supply had used."""
+        seen_open = self._edges_seen_open[side]
+        since = self._edge_blocked_since[side]
+        for key in sorted(set(since) - set(by_enemy)):
+            del since[key]
+            if announce:
+                self.log_event("road_reopened", unit="", cause="enemy gone",
+                               place=f"{key[0]}-{key[1]}", road=self.supply.edges[key].road,
+                               side=side)
+        for key in sorted(set(by_enemy) & seen_open - set(since)):
+            since[key] = self.time
+            cut = by_enemy[key]
+            if announce:
+                self.log_event("road_cut", unit=self._unit_name(cut.by_unit),
+                               cause=f"{cut.cause} by {cut.by_side}",
+                               place=f"{key[0]}-{key[1]}", road=cut.road, side=side)
+        seen_open.update(key for key in self.supply.edges if key not in by_enemy)
 
     def abandon_heavy_equipment(self, unit: Battalion) -> None:
         """Guns or vehicles that cannot get out are left behind; the crews go on foot."""

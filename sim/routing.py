@@ -125,6 +125,7 @@ class MarchGraph:
         clone.__dict__.update(self.__dict__)
         clone._on_road = self._on_road.copy()
         clone.blocked = self.blocked.copy()
+        clone.day_hours = self.day_hours.copy()
         clone.matrix = self.matrix.copy()
         clone._reverse = self._reverse.copy()
         clone._cache = {}
