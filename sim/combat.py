@@ -108,11 +108,15 @@ class CombatResolver:
     # ------------------------------------------------------------------ power and factors
 
     def is_attacking(self, unit) -> bool:
-        """Attacking: marching under an attack order, not yet on its objective."""
+        """Attacking: marching under an attack order, not yet on its objective.
+
+        A battalion falling back to restock, breaking out or withdrawing is not attacking.
+        """
         from .agents import UnitState
         from .scenario import Posture
 
-        return unit.posture == Posture.ATTACK and unit.state == UnitState.MARCHING
+        return (unit.posture == Posture.ATTACK and unit.state == UnitState.MARCHING
+                and not (unit.withdrawing or unit.resupplying or unit.encircled))
 
     def defence_posture(self, unit) -> str:
         """QJM posture of a battalion that is not attacking."""
