@@ -385,8 +385,10 @@ class KalbajarModel(mesa.Model):
                        cause="no road out for the guns", place=self.place_name(unit.coordinate))
 
     def enemy_blocked_since(self, side: str) -> dict[str, float]:
-        """Roads on which the enemy now blocks a side's supply, with the time the oldest cut
-        began; only edges the side's supply could once use count."""
+        """Roads on which the enemy now blocks a side's supply, with when the oldest cut began.
+
+        Only edges the side's supply could once use count.
+        """
         roads: dict[str, float] = {}
         for key, since in self._edge_blocked_since[side].items():
             road = self.supply.edges[key].road
