@@ -69,11 +69,6 @@ class Control:
             self.cells[closer] = side_index
             best = np.where(closer, distance, best)
 
-    def side_of(self, cell) -> str | None:
-        """The side controlling a cell, or None."""
-        value = int(self.cells[cell])
-        return None if value == NOBODY else self.sides[value]
-
     def mark(self, side: str, cells) -> None:
         """A battalion of ``side`` stood on or passed through these cells."""
         if len(cells):
@@ -162,7 +157,3 @@ class Control:
     def enemy_cells(self, side: str) -> np.ndarray:
         """Cells controlled by any other side."""
         return (self.cells != NOBODY) & (self.cells != self.index[side])
-
-    def held_share(self, side: str, mask: np.ndarray) -> float:
-        """Share of the cells of a mask that a side controls."""
-        return float((self.cells[mask] == self.index[side]).mean()) if mask.any() else 0.0

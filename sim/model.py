@@ -682,6 +682,8 @@ class KalbajarModel(mesa.Model):
                 u.state == UnitState.MARCHING for u in m.side_units(s))
             for cause in ("cold_injured", "cold_dead", "avalanche_dead"):
                 reporters[f"{side}_{cause}"] = lambda m, s=side, c=cause: m.collected_totals[s][c]
+            reporters[f"{side}_supply_need_t_per_day"] = lambda m, s=side: (
+                m.collected_totals[s]["alive"] * m.spec.parameters.supply.kg_per_man_day / 1000.0)
         reporters["passes_closed"] = lambda m: len(m.passes.closed_edges())
         if self.weather is not None:
             reporters["snow_cover_share"] = lambda m: float((m.weather.snow_depth_m > 0.1).mean())

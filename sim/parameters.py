@@ -521,7 +521,7 @@ class SupplyParameters(ParameterGroup):
 
     kg_per_man_day: float = Field(
         10.0, gt=0, description="kg per man per day in winter without ammunition: 8-12 "
-        "(rations, fuel, water; §3.6).")
+        "(rations, fuel, water; §3.6); the model reports each side's daily need in tonnes.")
     carried_days: float = Field(
         3.0, gt=0, description="days of supply a battalion carries. Assumption.")
     resupply_days_per_day: float = Field(

@@ -228,18 +228,6 @@ class MarchGraph:
         name, cell = min(candidates.items(), key=lambda item: hours[self.flat(item[1])])
         return name if np.isfinite(hours[self.flat(cell)]) else None
 
-    def route(self, start: tuple[int, int], target: tuple[int, int]) -> list[tuple[int, int]]:
-        """Cells of the fastest way from start to target, both included ([] if none)."""
-        _, nxt = self.field_to(target)
-        here, goal = self.flat(start), self.flat(target)
-        path = [here]
-        while here != goal:
-            here = int(nxt[here])
-            if here == NO_PATH or len(path) > self.size:
-                return []
-            path.append(here)
-        return [self.cell(i) for i in path]
-
     def route_from(self, start: tuple[int, int], target: tuple[int, int]) -> list[tuple[int, int]]:
         """Like :meth:`route` but searched from the start (for one-off routes, not cached)."""
         here, goal = self.flat(start), self.flat(target)
@@ -261,11 +249,6 @@ class MarchGraph:
         pos = np.clip(np.searchsorted(self._sorted_keys, keys), 0, self._sorted_keys.size - 1)
         found = self._sorted_keys[pos] == keys
         return np.where(found, self._key_order[pos], -1)
-
-    def is_road_leg(self, a: tuple[int, int], b: tuple[int, int]) -> bool:
-        """Whether the leg a -> b follows a road."""
-        k = int(self.leg_ids([(self.flat(a), self.flat(b))])[0])
-        return bool(k >= 0 and self._on_road[k])
 
     def set_road_legs(self, road_legs: set[tuple[int, int]]) -> None:
         """Mark the legs that follow a road (both directions must be given)."""

@@ -191,10 +191,6 @@ class Terrain:
             raise DEMError(f"point {lat:.5f}N {lon:.5f}E lies outside the grid")
         return int(x), int(y)
 
-    def lonlat_of(self, cell: tuple[int, int]) -> tuple[float, float]:
-        """Longitude and latitude of a cell's centre."""
-        return float(self.lon[cell]), float(self.lat[cell])
-
     def distance_km(self, a: tuple[int, int], b: tuple[int, int]) -> float:
         """Straight-line ground distance between two cell centres, in km."""
         return float(np.hypot(a[0] - b[0], a[1] - b[1]) * self.cell_size_m / 1000.0)

@@ -41,13 +41,19 @@ def seasonal(day_of_year: float, january: float, july: float, coldest_day: float
     return mean - amplitude * math.cos(2 * math.pi * (day_of_year - coldest_day) / DAYS_PER_YEAR)
 
 
-def mean_temperature_c(elevation_m, day_of_year: float, p: WeatherParameters):
-    """Climatological daily mean temperature at a height (no anomaly, no day/night cycle)."""
+def lapse_profile(day_of_year: float, p: WeatherParameters) -> tuple[float, float, float]:
+    """Mean at the reference height and lapse rates above and below it (degC, degC/km)."""
     ref = seasonal(day_of_year, p.january_mean_c, p.july_mean_c, p.coldest_day_of_year)
     above = seasonal(day_of_year, p.lapse_above_january_c_per_km, p.lapse_above_july_c_per_km,
                      p.coldest_day_of_year)
     below = seasonal(day_of_year, p.lapse_below_january_c_per_km, p.lapse_below_july_c_per_km,
                      p.coldest_day_of_year)
+    return ref, above, below
+
+
+def mean_temperature_c(elevation_m, day_of_year: float, p: WeatherParameters):
+    """Climatological daily mean temperature at a height (no anomaly, no day/night cycle)."""
+    ref, above, below = lapse_profile(day_of_year, p)
     dz_km = (np.asarray(elevation_m, dtype=float) - p.reference_height_m) / 1000.0
     return ref - np.where(dz_km > 0, above, below) * dz_km
 
@@ -146,11 +152,7 @@ class Weather:
 
         diurnal = 0.0 if hours >= 24 else diurnal_c(mid.hour + mid.minute / 60.0, p)
         offset = self.temperature_offset_c + (forcing.temperature_offset_c if forcing else 0.0)
-        reference = seasonal(day_of_year, p.january_mean_c, p.july_mean_c, p.coldest_day_of_year)
-        above = seasonal(day_of_year, p.lapse_above_january_c_per_km, p.lapse_above_july_c_per_km,
-                         p.coldest_day_of_year)
-        below = seasonal(day_of_year, p.lapse_below_january_c_per_km, p.lapse_below_july_c_per_km,
-                         p.coldest_day_of_year)
+        reference, above, below = lapse_profile(day_of_year, p)
         self.temperature_c = (reference + diurnal + self.anomaly_c + offset
                               - above * self._km_above - below * self._km_below)
 

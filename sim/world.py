@@ -17,7 +17,7 @@ from .dem import DEMError, load_dem
 from .roads import RoadNetwork
 from .routing import MarchGraph
 from .scenario import PlaceKind, Scenario, ScenarioError
-from .terrain import Extent, Terrain, TerrainClass
+from .terrain import Extent, Terrain
 
 SETTLEMENT_KINDS = (PlaceKind.TOWN, PlaceKind.VILLAGE)
 
@@ -122,7 +122,3 @@ def _build_world(scenario: Scenario) -> World:
     road_bound = foot.restricted(road_bound_ground, movement.road_bound_max_snow_m)
     return World(terrain, places, foot, road_bound, roads, road_mask)
 
-
-def is_shelter(world: World, cell: tuple[int, int]) -> bool:
-    """Whether a cell is a village or town (troops there can be under a roof)."""
-    return bool(world.terrain.terrain_class[cell] == TerrainClass.URBAN)
