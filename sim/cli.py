@@ -56,25 +56,77 @@ def build_parser() -> argparse.ArgumentParser:
                           help="hit rate a milestone needs to pass (default: 0.6)")
     validate.add_argument("--strict", action="store_true",
                           help="exit with code 1 when the target is not met")
+    add_batch_parser(sub)
     return parser
+
+
+def add_batch_parser(sub) -> None:
+    """The ``batch`` subcommand: seeds x design points, resumable, local or on Dask."""
+    batch = sub.add_parser(
+        "batch", help="run scenarios over many seeds and design points into a results folder",
+        description="Run one or more scenarios over --runs seeds for every design point "
+        "(--sweep values, or --design lhs/morris/sobol samples of --range bounds). Each "
+        "finished run is stored at once; the same command again skips finished runs and "
+        "completes the rest. Results: DIR/summary.parquet, DIR/runs/{timeseries,events}/, "
+        "DIR/manifest.json; load them with sim.load_batch(DIR).")
+    batch.add_argument("scenarios", nargs="*", type=Path, default=[DEFAULT_SCENARIO],
+                       metavar="SCENARIO", help="scenario TOML files (default: the historical "
+                       "scenario); several files are compared side by side")
+    batch.add_argument("--runs", type=int, default=10,
+                       help="seeds per design point (default: 10)")
+    batch.add_argument("--seed", type=int, default=0,
+                       help="base seed; run i uses SeedSequence(seed)'s i-th child (default: 0)")
+    batch.add_argument("--workers", type=int, default=None,
+                       help="worker processes, or Dask LocalCluster workers (default: all cores)")
+    batch.add_argument("--scheduler", default=None, metavar="tcp://HOST:8786",
+                       help="send the runs to a running Dask cluster")
+    batch.add_argument("--dask", choices=["local"], default=None,
+                       help="start a Dask LocalCluster instead of a process pool")
+    batch.add_argument("--set", dest="overrides", action="append", default=[],
+                       metavar="KEY.PATH=VALUE", help="override a scenario value; repeatable")
+    batch.add_argument("--sweep", dest="sweeps", action="append", default=[],
+                       metavar="KEY.PATH=V1,V2,...",
+                       help="values to sweep; several --sweep give their full factorial")
+    batch.add_argument("--design", choices=["grid", "lhs", "morris", "sobol"], default="grid",
+                       help="grid (sweeps only), Latin hypercube, Morris screening or Sobol "
+                       "indices over the --range bounds (default: grid)")
+    batch.add_argument("--samples", type=int, default=0,
+                       help="lhs: points; morris: trajectories r (r(D+1) points); sobol: base "
+                       "sample N, a power of two (N(D+2) points)")
+    batch.add_argument("--range", dest="ranges", action="append", default=[],
+                       metavar="KEY.PATH=LOW:HIGH",
+                       help="bounds of a sampled value (numbers, whole numbers or dates)")
+    batch.add_argument("--outcome", dest="outcomes", action="append", default=[],
+                       metavar="COLUMN", help="summary column to report and analyse "
+                       "(default: each side's dead, cold dead, encircled units, closest "
+                       "approach)")
+    batch.add_argument("--group", type=int, default=None,
+                       help="runs per task (default: enough tasks to keep workers busy, at "
+                       "most 8 runs each)")
+    batch.add_argument("--out", type=Path, default=None,
+                       help="results folder (default: outputs/batches/<name>-<hash>/)")
+    batch.add_argument("--quiet", action="store_true", help="no progress bar or tables")
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit code."""
     argv = sys.argv[1:] if argv is None else argv
     parser = build_parser()
-    commands = {"run", "validate", "-h", "--help"}
+    commands = {"run", "validate", "batch", "-h", "--help"}
     if not argv or argv[0] not in commands:
         argv = ["run", *argv]  # options without a command apply to the historical replay
     args = parser.parse_args(argv)
     from .scenario import ScenarioError
+    from .store import StoreError
 
     try:
         if args.command == "run":
             return command_run(args)
         if args.command == "validate":
             return command_validate(args)
-    except ScenarioError as exc:
+        if args.command == "batch":
+            return command_batch(args)
+    except (ScenarioError, StoreError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     parser.print_help()
@@ -207,6 +259,73 @@ def validation_report(summaries, record, target, casualty_value) -> tuple[str, b
                      f"{fmt(target_def.range[0]) + ' .. ' + fmt(target_def.range[1]):<25}"
                      f"{'ok' if ok else 'MISS'}")
     return "\n".join(lines), passed
+
+
+def command_batch(args) -> int:
+    """Run a batch and print its outcome distributions (and sensitivity indices)."""
+    import hashlib
+    import json
+
+    from .batch import (
+        BatchDefinition,
+        default_outcomes,
+        execute,
+        format_outcome_table,
+        open_executor,
+        outcome_table,
+        plan_batch,
+    )
+    from .designs import format_sensitivity, sensitivity
+    from .store import ResultStore
+
+    definition = BatchDefinition(
+        scenarios=list(args.scenarios), runs=args.runs, seed=args.seed,
+        overrides=args.overrides, sweeps=args.sweeps, design=args.design,
+        samples=args.samples, ranges=args.ranges)
+    batch = plan_batch(definition)
+    out_dir = args.out
+    if out_dir is None:
+        tag = hashlib.sha256(json.dumps(definition.as_dict()).encode()).hexdigest()[:8]
+        name = "+".join(p.scenario.name for p in batch.points[:1])
+        out_dir = ROOT / "outputs" / "batches" / f"{name}-{tag}"
+    store = ResultStore(out_dir)
+    if not args.quiet:
+        print(f"{len(batch.points)} design points x {args.runs} seeds = {len(batch.runs)} "
+              f"runs -> {out_dir}")
+    with open_executor(args.workers, args.scheduler, args.dask) as (executor, workers):
+        report = execute(batch, store, executor, workers, group=args.group,
+                         progress=not args.quiet)
+    summary = report.summary
+    outcomes = args.outcomes or default_outcomes(summary, batch.points[0].scenario)
+    unknown = [o for o in outcomes if not summary.empty and o not in summary]
+    if unknown:
+        print(f"error: --outcome {', '.join(unknown)}: not a column of "
+              f"{out_dir / 'summary.parquet'}", file=sys.stderr)
+        return 2
+    table = outcome_table(summary, outcomes, batch.parameter_names)
+    if not table.empty:
+        table.to_csv(out_dir / "outcomes.csv", index=False)
+    if not args.quiet:
+        print(format_outcome_table(table, outcomes, batch.parameter_names))
+    if args.design in ("morris", "sobol") and report.complete and report.failed == 0:
+        varied = [o for o in outcomes
+                  if summary[o].astype(float).nunique() > 1]
+        indices = sensitivity(args.design, batch.ranges, batch.matrix, summary, varied,
+                              seed=args.seed)
+        indices.to_csv(out_dir / "sensitivity.csv", index=False)
+        print(f"\n{args.design} sensitivity (outcome means over {args.runs} seeds per point; "
+              f"saved to {out_dir / 'sensitivity.csv'})")
+        print(format_sensitivity(indices))
+    print(f"{report.finished} runs done, {report.skipped} already stored, {report.failed} "
+          f"failed, {report.aborted} lost with a worker, in {report.seconds:.1f} s; "
+          f"results in {out_dir}")
+    if report.failed:
+        print(f"failed runs and their errors: sim.load_batch({str(out_dir)!r}).failures",
+              file=sys.stderr)
+    if report.interrupted or report.aborted:
+        print("interrupted: run the same command again to complete the batch", file=sys.stderr)
+        return 130 if report.interrupted else 1
+    return 0
 
 
 def format_summary(summary: dict) -> str:

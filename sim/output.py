@@ -79,15 +79,22 @@ def write_outputs(model, out_dir: Path, map_png: bool = True) -> dict[str, Path]
 
         paths["map"] = out_dir / "map.png"
         fig = draw_map(model)
-        _atomic(paths["map"], lambda tmp: fig.savefig(tmp, dpi=120, format="png"))
+        atomic_write(paths["map"], lambda tmp: fig.savefig(tmp, dpi=120, format="png"))
     return paths
 
 
-def _atomic(path: Path, write) -> None:
-    handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+def atomic_write(path: Path, write) -> None:
+    """Write a file through ``write(tmp_path)`` to a hidden temporary name, then rename it.
+
+    The temporary name starts with a dot, which Parquet dataset readers skip, so a crash in
+    the middle of a write leaves the folder readable; the rename is atomic on one file system.
+    """
+    handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(handle)
     try:
         write(tmp)
+        with open(tmp, "rb") as written:
+            os.fsync(written.fileno())
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     finally:
@@ -96,8 +103,8 @@ def _atomic(path: Path, write) -> None:
 
 
 def _atomic_write_text(path: Path, text: str) -> None:
-    _atomic(path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+    atomic_write(path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
 
 
 def _atomic_write_frame(path: Path, frame: pd.DataFrame) -> None:
-    _atomic(path, lambda tmp: frame.to_parquet(tmp, index=False))
+    atomic_write(path, lambda tmp: frame.to_parquet(tmp, index=False))

@@ -1,0 +1,170 @@
+"""A batch's results on disk: one Parquet file per finished run, written atomically.
+
+Layout of a batch folder::
+
+    manifest.json            the batch: resolved scenarios, overrides, design, seeds, versions
+    design.parquet           one row per design point and its parameter values
+    summary.parquet          one row per run of the batch (gathered from runs/summary)
+    runs/summary/KEY.parquet     one row: parameters, seed, outcomes
+    runs/timeseries/KEY.parquet  the run's model-level series, one row per step
+    runs/events/KEY.parquet      the run's event log
+    runs/failed/KEY.parquet      a run that raised: parameters, seed and the error
+
+A run's summary file is written last, so its presence means the run is complete; a restart
+skips every key that has one. Temporary files start with a dot, which Parquet readers skip,
+and are renamed into place (``experiment_tooling.md`` §5).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
+
+from .output import atomic_write
+
+TABLES = ("summary", "timeseries", "events", "failed")
+
+
+class StoreError(ValueError):
+    """A batch folder that cannot be read or does not match the batch asked for."""
+
+
+class ResultStore:
+    """The files of one batch folder."""
+
+    def __init__(self, root: str | Path):
+        self.root = Path(root)
+        self.runs = self.root / "runs"
+
+    def table_dir(self, table: str) -> Path:
+        """Folder of one table's per-run files."""
+        return self.runs / table
+
+    def prepare(self) -> None:
+        """Create the folders and remove temporary files a crash left behind."""
+        for table in TABLES:
+            folder = self.table_dir(table)
+            folder.mkdir(parents=True, exist_ok=True)
+            for stale in folder.glob(".*.tmp"):
+                stale.unlink(missing_ok=True)
+
+    def finished_keys(self) -> set[str]:
+        """Keys of the runs whose results are complete on disk."""
+        return {path.stem for path in self.table_dir("summary").glob("*.parquet")}
+
+    def write_run(self, key: str, row: dict, timeseries: pd.DataFrame,
+                  events: pd.DataFrame) -> None:
+        """Store a finished run; its summary row goes last and marks it complete."""
+        _write_frame(self.table_dir("timeseries") / f"{key}.parquet", timeseries)
+        _write_frame(self.table_dir("events") / f"{key}.parquet", events)
+        _write_frame(self.table_dir("summary") / f"{key}.parquet", pd.DataFrame([row]))
+        (self.table_dir("failed") / f"{key}.parquet").unlink(missing_ok=True)
+
+    def write_failure(self, key: str, row: dict) -> None:
+        """Store a run that raised: its parameters, seed and error."""
+        _write_frame(self.table_dir("failed") / f"{key}.parquet", pd.DataFrame([row]))
+
+    def write_manifest(self, manifest: dict) -> None:
+        """Write manifest.json."""
+        text = json.dumps(manifest, indent=2, default=str) + "\n"
+        atomic_write(self.root / "manifest.json",
+                     lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+
+    def read_manifest(self) -> dict | None:
+        """The manifest of an earlier batch in this folder, if any."""
+        path = self.root / "manifest.json"
+        if not path.exists():
+            return None
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except json.JSONDecodeError as exc:
+            raise StoreError(f"{path}: not valid JSON ({exc})") from None
+
+    def write_design(self, design: pd.DataFrame) -> None:
+        """Write design.parquet, the table of design points."""
+        _write_frame(self.root / "design.parquet", design)
+
+    def gather_summary(self, keys: list[str]) -> pd.DataFrame:
+        """summary.parquet: one row per run of the batch, finished or failed, in batch order.
+
+        Runs not yet done (an interrupted batch) are left out; re-running completes them.
+        """
+        rows = []
+        for key in keys:
+            done = self.table_dir("summary") / f"{key}.parquet"
+            failed = self.table_dir("failed") / f"{key}.parquet"
+            if done.exists():
+                rows.append(pq.read_table(done))
+            elif failed.exists():
+                rows.append(pq.read_table(failed))
+        frame = (pa.concat_tables(rows, promote_options="default").to_pandas() if rows
+                 else pd.DataFrame())
+        _write_frame(self.root / "summary.parquet", frame)
+        return frame
+
+
+def _write_frame(path: Path, frame: pd.DataFrame) -> None:
+    atomic_write(path, lambda tmp: frame.to_parquet(tmp, index=False))
+
+
+def _read_folder(folder: Path) -> pd.DataFrame:
+    """All Parquet files of a folder as one frame, columns united across files."""
+    files = sorted(str(p) for p in folder.glob("*.parquet"))
+    if not files:
+        return pd.DataFrame()
+    schema = pa.unify_schemas([pq.read_schema(f) for f in files], promote_options="permissive")
+    return ds.dataset(files, schema=schema, format="parquet").to_table().to_pandas()
+
+
+@dataclass
+class BatchResults:
+    """The results of a batch folder, each table loaded on first use."""
+
+    root: Path
+
+    @cached_property
+    def summary(self) -> pd.DataFrame:
+        """One row per run: its parameters, seed, status and outcomes."""
+        path = self.root / "summary.parquet"
+        return pd.read_parquet(path) if path.exists() else _read_folder(
+            self.root / "runs" / "summary")
+
+    @cached_property
+    def timeseries(self) -> pd.DataFrame:
+        """The model-level series of every finished run, keyed by ``key``."""
+        return _read_folder(self.root / "runs" / "timeseries")
+
+    @cached_property
+    def events(self) -> pd.DataFrame:
+        """The event logs of every finished run, keyed by ``key``."""
+        return _read_folder(self.root / "runs" / "events")
+
+    @cached_property
+    def failures(self) -> pd.DataFrame:
+        """The runs that raised, with their errors."""
+        return _read_folder(self.root / "runs" / "failed")
+
+    @cached_property
+    def design(self) -> pd.DataFrame:
+        """One row per design point."""
+        return pd.read_parquet(self.root / "design.parquet")
+
+    @cached_property
+    def manifest(self) -> dict:
+        """The batch's manifest."""
+        return json.loads((self.root / "manifest.json").read_text(encoding="utf-8"))
+
+
+def load_batch(root: str | Path) -> BatchResults:
+    """Open a batch folder; ``.summary``, ``.timeseries``, ``.events`` load with one call each."""
+    root = Path(root)
+    if not (root / "manifest.json").exists():
+        raise StoreError(f"{root}: no manifest.json; not a batch folder")
+    return BatchResults(root)

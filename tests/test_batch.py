@@ -1,0 +1,274 @@
+"""Batches: reproducible seeds, resumable storage, failures as data, any executor."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import sim
+from sim import runner
+from sim.batch import BatchDefinition, execute, open_executor, plan_batch
+from sim.designs import Range, factorial, parse_range, parse_sweep, sample, sensitivity
+from sim.runner import derive_seed, run_key
+from sim.scenario import ScenarioError
+from sim.store import ResultStore
+
+from .conftest import POSTS, ROOT
+
+SWEEP = "sides.blue.winter_equipment=0.2,0.9"
+
+
+def batch_command(out, *extra):
+    return [sys.executable, str(ROOT / "run_sim.py"), "batch", str(POSTS), "--sweep", SWEEP,
+            "--quiet", "--out", str(out), *extra]
+
+
+def comparable(frame: pd.DataFrame) -> pd.DataFrame:
+    """A summary without its wall-clock column, in key order."""
+    return frame.drop(columns="seconds").sort_values("key").reset_index(drop=True)
+
+
+@pytest.fixture(scope="module")
+def reference_batch(tmp_path_factory):
+    """Two points x 6 seeds of the small winter scenario, uninterrupted, on 2 workers."""
+    out = tmp_path_factory.mktemp("reference")
+    subprocess.run(batch_command(out, "--runs", "6", "--workers", "2"), check=True)
+    return sim.load_batch(out)
+
+
+def test_seeds_come_from_seed_sequence_and_differ():
+    seeds = [derive_seed(0, i) for i in range(100)]
+    assert len(set(seeds)) == 100
+    assert seeds == [derive_seed(0, i) for i in range(100)]
+    assert derive_seed(1, 0) != derive_seed(0, 0)
+    expected = np.random.SeedSequence(0, spawn_key=(3,)).generate_state(1, dtype=np.uint32)[0]
+    assert seeds[3] == int(expected)
+
+
+def test_run_key_changes_with_each_part():
+    base = run_key("scenario", ["a=1"], 5, "code")
+    assert base == run_key("scenario", ["a=1"], 5, "code")
+    assert len({base, run_key("other", ["a=1"], 5, "code"), run_key("scenario", ["a=2"], 5,
+               "code"), run_key("scenario", ["a=1"], 6, "code"),
+               run_key("scenario", ["a=1"], 5, "new code")}) == 5
+
+
+def test_plan_gives_points_times_seeds_with_design_columns():
+    batch = plan_batch(BatchDefinition([POSTS], runs=3, sweeps=[SWEEP,
+                                        "parameters.cold.bivouac_exposure_share=0.3,0.6"]))
+    assert len(batch.points) == 4 and len(batch.runs) == 12
+    assert len({spec.key for spec in batch.runs}) == 12
+    equipment = {p.scenario.battalion_winter_equipment("column") for p in batch.points}
+    assert equipment == {0.2, 0.9}
+    assert {s.seed for s in batch.runs} == {derive_seed(0, i) for i in range(3)}
+
+
+def test_batch_stores_one_row_per_run_and_loads_in_one_call(reference_batch):
+    summary = reference_batch.summary
+    assert len(summary) == 12 and summary["key"].is_unique
+    assert set(summary["status"]) == {"ok"}
+    assert {"seed", "point", "sides.blue.winter_equipment", "blue_dead", "blue_cold_dead"} <= \
+        set(summary.columns)
+    assert set(summary["sides.blue.winter_equipment"]) == {0.2, 0.9}
+    series = reference_batch.timeseries
+    assert set(series["key"]) == set(summary["key"])
+    assert series.groupby("key").size().nunique() == 1  # every run has the whole series
+    assert set(reference_batch.events["key"]) <= set(summary["key"])
+    manifest = reference_batch.manifest
+    assert manifest["runs"] == 12 and "mesa" in manifest["versions"]
+    assert manifest["resolved_scenarios"][str(POSTS)]["name"] == "winter_posts"
+
+
+def test_same_command_again_skips_every_finished_run(reference_batch, tmp_path):
+    out = reference_batch.root
+    before = {p.name: p.stat().st_mtime_ns for p in (out / "runs" / "summary").iterdir()}
+    done = subprocess.run(batch_command(out, "--runs", "6", "--workers", "2"),
+                          capture_output=True, text=True, check=True)
+    assert "0 runs done, 12 already stored" in done.stdout
+    after = {p.name: p.stat().st_mtime_ns for p in (out / "runs" / "summary").iterdir()}
+    assert before == after
+
+
+def test_one_worker_gives_the_same_results_as_two(reference_batch, tmp_path):
+    subprocess.run(batch_command(tmp_path, "--runs", "6", "--workers", "1"), check=True)
+    one = sim.load_batch(tmp_path)
+    pd.testing.assert_frame_equal(comparable(one.summary), comparable(reference_batch.summary))
+    key = ["key", "step"]
+    pd.testing.assert_frame_equal(
+        one.timeseries.sort_values(key).reset_index(drop=True),
+        reference_batch.timeseries.sort_values(key).reset_index(drop=True))
+
+
+def test_dask_local_cluster_gives_the_same_results(reference_batch, tmp_path):
+    pytest.importorskip("dask.distributed")
+    subprocess.run(batch_command(tmp_path, "--runs", "6", "--workers", "2", "--dask",
+                                 "local"), check=True, timeout=300)
+    pd.testing.assert_frame_equal(comparable(sim.load_batch(tmp_path).summary),
+                                  comparable(reference_batch.summary))
+
+
+def test_batch_killed_with_sigkill_completes_on_restart(reference_batch, tmp_path):
+    command = batch_command(tmp_path, "--runs", "6", "--workers", "2", "--group", "1")
+    process = subprocess.Popen(command, start_new_session=True)
+    summary_dir = tmp_path / "runs" / "summary"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if summary_dir.exists() and len(list(summary_dir.glob("*.parquet"))) >= 3:
+            break
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGKILL)  # the driver and its workers, mid-batch
+    process.wait()
+    stored = len(list(summary_dir.glob("*.parquet")))
+    assert 3 <= stored < 12, "the batch must be killed part-way through"
+
+    restart = subprocess.run(command, capture_output=True, text=True, check=True)
+    assert f"{12 - stored} runs done, {stored} already stored" in restart.stdout
+    resumed = sim.load_batch(tmp_path)
+    assert resumed.summary["key"].is_unique and len(resumed.summary) == 12
+    pd.testing.assert_frame_equal(comparable(resumed.summary),
+                                  comparable(reference_batch.summary))
+    assert not list(tmp_path.rglob(".*.tmp"))
+    assert resumed.timeseries.groupby("key").size().nunique() == 1
+
+
+def test_interrupted_batch_keeps_what_finished(tmp_path):
+    command = batch_command(tmp_path, "--runs", "6", "--workers", "1", "--group", "1")
+    process = subprocess.Popen(command, start_new_session=True, stderr=subprocess.PIPE,
+                               text=True)
+    summary_dir = tmp_path / "runs" / "summary"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if summary_dir.exists() and len(list(summary_dir.glob("*.parquet"))) >= 2:
+            break
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGINT)  # Ctrl-C reaches the whole process group
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 130, err
+    assert "run the same command again" in err
+    partial = pd.read_parquet(tmp_path / "summary.parquet")
+    assert 2 <= len(partial) < 12
+
+
+class FailingModel(runner.KalbajarModel):
+    """The model, raising on one seed."""
+
+    bad_seed = None
+
+    def __init__(self, scenario, rng=None):
+        if rng == FailingModel.bad_seed:
+            raise RuntimeError(f"bad seed {rng}")
+        super().__init__(scenario, rng=rng)
+
+
+def test_a_failing_run_is_recorded_and_the_others_finish(tmp_path, monkeypatch):
+    batch = plan_batch(BatchDefinition([POSTS], runs=4))
+    FailingModel.bad_seed = batch.runs[1].seed
+    monkeypatch.setattr(runner, "KalbajarModel", FailingModel)
+    store = ResultStore(tmp_path)
+    with ThreadPoolExecutor(2) as pool:
+        report = execute(batch, store, pool, workers=2, group=2, progress=False)
+    assert (report.finished, report.failed) == (3, 1)
+    summary = sim.load_batch(tmp_path).summary
+    failed = summary[summary["status"] == "failed"]
+    assert list(failed["seed"]) == [FailingModel.bad_seed]
+    assert "RuntimeError: bad seed" in failed["error"].iloc[0]
+    assert (summary["status"] == "ok").sum() == 3
+
+    FailingModel.bad_seed = None  # the cause is fixed: only the failed run goes again
+    with ThreadPoolExecutor(2) as pool:
+        again = execute(batch, store, pool, workers=2, progress=False)
+    assert (again.skipped, again.finished, again.failed) == (3, 1, 0)
+    assert set(sim.load_batch(tmp_path).summary["status"]) == {"ok"}
+    assert not list((tmp_path / "runs" / "failed").glob("*.parquet"))
+
+
+def test_a_folder_holding_another_batch_is_refused(reference_batch):
+    done = subprocess.run(batch_command(reference_batch.root, "--runs", "3"),
+                          capture_output=True, text=True)
+    assert done.returncode == 2
+    assert "holds a different batch" in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("extra, message", [
+    (["--range", "a=1:2"], "--range needs --design"),
+    (["--design", "sobol", "--samples", "3", "--range", "parameters.cold.bivouac_exposure_share="
+      "0:1"], "power of two"),
+    (["--design", "lhs", "--samples", "4"], "give the ranges"),
+    (["--sweep", "sides.blue.winter_equipment"], "expected key.path=value1,value2"),
+    (["--sweep", "sides.blue.winter_equipment=2.0"], "winter_equipment"),
+    (["--design", "lhs", "--samples", "4", "--range", "x=5:1"], "low < high"),
+])
+def test_bad_batch_input_gets_one_clear_line(tmp_path, extra, message):
+    done = subprocess.run([sys.executable, str(ROOT / "run_sim.py"), "batch", str(POSTS),
+                           "--out", str(tmp_path), "--quiet", *extra],
+                          capture_output=True, text=True)
+    assert done.returncode == 2
+    assert message in done.stderr and "Traceback" not in done.stderr
+
+
+# --------------------------------------------------------------------------- designs
+
+
+def test_factorial_and_range_kinds():
+    assert len(factorial([parse_sweep("a=1,2,3"), parse_sweep("b=x,y")])) == 6
+    assert factorial([]) == [{}]
+    assert parse_range("start_date=1993-09-15:1993-12-15").kind == "date"
+    assert parse_range("shift_schedule_days=-60:20").kind == "int"
+    assert parse_range("a.b=0:1.5").kind == "float"
+
+
+def test_latin_hypercube_puts_one_sample_in_each_stratum():
+    ranges = [Range("a", 0.0, 10.0, "float"), Range("b", -5.0, 5.0, "int")]
+    matrix, points = sample("lhs", ranges, 20, seed=3)
+    assert matrix.shape == (20, 2)
+    strata = np.floor((matrix - [0.0, -5.0]) / [10.0, 10.0] * 20).astype(int)
+    for column in strata.T:
+        assert sorted(column) == list(range(20))
+    assert all(isinstance(p["b"], int) for p in points)
+    again, _ = sample("lhs", ranges, 20, seed=3)
+    np.testing.assert_array_equal(matrix, again)
+
+
+def test_design_sizes_follow_salib():
+    pytest.importorskip("SALib")
+    ranges = [Range(k, 0.0, 1.0, "float") for k in "abc"]
+    assert len(sample("morris", ranges, 5, seed=0)[1]) == 5 * (3 + 1)
+    assert len(sample("sobol", ranges, 16, seed=0)[1]) == 16 * (3 + 2)
+
+
+@pytest.mark.parametrize("design, samples", [("morris", 20), ("sobol", 256)])
+def test_sensitivity_ranks_the_parameter_that_matters(design, samples):
+    pytest.importorskip("SALib")
+    ranges = [Range("strong", 0.0, 1.0, "float"), Range("inert", 0.0, 1.0, "float")]
+    matrix, _ = sample(design, ranges, samples, seed=1)
+    rows = [{"point": i, "status": "ok", "y": 10 * x[0] + 0.0 * x[1] + 0.1 * (seed - 0.5)}
+            for i, x in enumerate(matrix) for seed in (0, 1)]  # two seeds per point
+    table = sensitivity(design, ranges, matrix, pd.DataFrame(rows), ["y"], seed=1)
+    by = table.set_index("parameter")
+    if design == "morris":
+        assert by.loc["strong", "mu_star"] == pytest.approx(10, rel=1e-6)
+        assert by.loc["inert", "mu_star"] == pytest.approx(0, abs=1e-9)
+    else:
+        assert by.loc["strong", "ST"] == pytest.approx(1, abs=0.1)
+        assert abs(by.loc["inert", "ST"]) < 0.05
+
+
+def test_sensitivity_refuses_an_incomplete_design():
+    pytest.importorskip("SALib")
+    ranges = [Range("a", 0.0, 1.0, "float"), Range("b", 0.0, 1.0, "float")]
+    matrix, _ = sample("morris", ranges, 4, seed=0)
+    rows = [{"point": i, "status": "ok", "y": 1.0} for i in range(len(matrix) - 1)]
+    with pytest.raises(ScenarioError, match="have no finished run"):
+        sensitivity("morris", ranges, matrix, pd.DataFrame(rows), ["y"])
+
+
+def test_open_executor_reports_its_workers():
+    with open_executor(workers=2) as (pool, workers):
+        assert workers == 2
+        assert pool.submit(pow, 2, 5).result() == 32
