@@ -58,3 +58,14 @@ def test_an_autumn_start_costs_far_less_to_the_cold(base):
     cold = sum(s["sides"]["azerbaijan"]["cold_dead"] for s in base)
     cold_autumn = sum(s["sides"]["azerbaijan"]["cold_dead"] for s in autumn)
     assert cold_autumn < cold / 2
+
+
+@pytest.mark.parametrize("path", sorted(WHATIF.glob("*.toml")), ids=lambda p: p.stem)
+def test_every_whatif_extends_the_base_and_changes_it(path):
+    base = load_scenario(ROOT / "scenarios" / "kalbajar_1993_94.toml")
+    variant = load_scenario(path)
+    assert variant.name == path.stem and variant.description
+    changed = {key for key in type(base).model_fields
+               if key not in ("name", "description")
+               and getattr(base, key) != getattr(variant, key)}
+    assert changed, f"{path.name} changes nothing"
