@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Literal
 
 import numpy as np
+import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .scenario import ScenarioError
@@ -225,3 +226,39 @@ def casualty_value(summary: dict, target: CasualtyTarget) -> float:
     if target.measure == "cold_share":
         return totals["cold_dead"] / totals["dead"] if totals["dead"] else 0.0
     return float(totals[target.measure])
+
+
+def score_batch(summary: pd.DataFrame, record: Record, target: float = 0.6) -> pd.DataFrame:
+    """Score a batch's summary table against the record, one row per milestone or figure.
+
+    A milestone's ``score`` is the share of finished runs inside its window (or range); a
+    casualty figure's is the median over runs, which should fall in the sourced range.
+    """
+    ok = summary[summary["status"] == "ok"] if "status" in summary else summary
+    rows = []
+    for name, m in record.milestones.items():
+        values = ok[f"milestone_{name}"]
+        if m.window is not None:
+            dates = values.where(values != "").dropna().astype(str)
+            hits = dates.between(str(m.window[0]), str(m.window[1])).sum() / len(ok)
+            middle = sorted(dates)[len(dates) // 2] if len(dates) else "never"
+            rows.append({"measure": m.label, "score": hits, "median": middle,
+                         "never": 1 - len(dates) / len(ok),
+                         "record": f"{m.window[0]} .. {m.window[1]}", "ok": hits >= target})
+        else:
+            counts = values.astype(int)
+            hits = counts.between(*m.range).sum() / len(ok)
+            rows.append({"measure": m.label, "score": hits, "median": counts.median(),
+                         "never": None, "record": f"{m.range[0]} .. {m.range[1]}",
+                         "ok": hits >= target})
+    for t in record.casualties.values():
+        dead = ok[f"{t.side}_dead"].astype(float)
+        if t.measure == "cold_share":
+            values = (ok[f"{t.side}_cold_dead"] / dead.where(dead > 0)).fillna(0.0)
+        else:
+            values = ok[f"{t.side}_{t.measure}"].astype(float)
+        median = float(values.median())
+        rows.append({"measure": t.label, "score": median, "median": median, "never": None,
+                     "record": f"{t.range[0]:g} .. {t.range[1]:g}",
+                     "ok": t.range[0] <= median <= t.range[1]})
+    return pd.DataFrame(rows)

@@ -1,6 +1,9 @@
 import datetime as dt
 
-from sim.scoring import first_lasting_cut, flat_row, load_record
+import pandas as pd
+
+from sim.output import summarise
+from sim.scoring import first_lasting_cut, flat_row, load_record, score_batch
 
 from .conftest import ROOT
 
@@ -40,3 +43,15 @@ def test_flat_row_has_the_batch_columns(replay):
                    "milestone_withdrawal_complete", "closest_approach_km",
                    "closest_approach_date"):
         assert column in row, column
+
+
+def test_batch_score_of_one_run_matches_its_own_milestones(replay):
+    summary = summarise(replay)
+    record = load_record(replay.spec.record)
+    frame = pd.DataFrame([{**flat_row(summary), "status": "ok"}])
+    score = score_batch(frame, record).set_index("measure")
+    for entry in summary["milestones"].values():
+        hit = entry["in_window"] if "window" in entry else entry["in_range"]
+        assert score.loc[entry["label"], "score"] == float(hit)
+    dead = record.casualties["azerbaijan_dead"]
+    assert score.loc[dead.label, "median"] == summary["sides"]["azerbaijan"]["dead"]
