@@ -23,6 +23,7 @@ import os
 from pathlib import Path
 
 import pandas as pd
+from IPython.display import display
 
 from sim.cli import format_milestones, format_summary
 from sim.mapping import draw_map
@@ -88,7 +89,7 @@ losses_over_time(model_timeseries(model), title=f"{scenario.name}, seed {SEED}")
 
 # %%
 rows = []
-for name, entry in summary["milestones"].items():
+for entry in summary["milestones"].values():
     rows.append({"milestone": entry["label"],
                  "this run": entry.get("date") or entry.get("value") or "never",
                  "record": " .. ".join(str(v) for v in entry.get("window") or entry["range"]),
