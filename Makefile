@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test bench terrain lint clean
+.PHONY: setup run test bench terrain lint app notebooks clean
 
 setup: $(STAMP)
 
@@ -24,6 +24,21 @@ test: setup
 
 bench: setup
 	$(BIN)/python benchmarks/bench_theatre.py
+	$(BIN)/python benchmarks/bench_batch.py
+
+# the interactive page on http://localhost:8765; fills Solara's asset cache from the npm
+# registry first where npm exists (for machines that cannot reach Solara's CDN)
+app: setup
+	-command -v npm >/dev/null && $(BIN)/python -c "import app; app.fill_asset_cache()"
+	$(BIN)/solara run app.py
+
+# the notebooks executed with their outputs into outputs/notebooks/ (SIM_QUICK=1: small batches)
+notebooks: setup
+	mkdir -p outputs/notebooks
+	for nb in notebooks/*.ipynb; do \
+	    cp $$nb outputs/notebooks/ && \
+	    $(BIN)/jupyter execute --inplace --timeout=3600 outputs/notebooks/$$(basename $$nb); \
+	done
 
 terrain: setup
 	$(BIN)/python -m sim.build_terrain

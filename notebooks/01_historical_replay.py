@@ -19,6 +19,7 @@
 # `SIM_QUICK=1` in the environment changes nothing here: a single replay takes a few seconds.
 
 # %%
+# %matplotlib inline
 import os
 from pathlib import Path
 
@@ -32,7 +33,7 @@ from sim.output import model_timeseries, summarise
 from sim.plots import losses_over_time
 from sim.scenario import load_scenario
 
-ROOT = Path.cwd() if (Path.cwd() / "scenarios").exists() else Path.cwd().parent
+ROOT = next(p for p in [Path.cwd(), *Path.cwd().parents] if (p / "scenarios").is_dir())
 SCENARIO = ROOT / "scenarios" / "kalbajar_1993_94.toml"
 SEED = 0
 QUICK = os.environ.get("SIM_QUICK") == "1"

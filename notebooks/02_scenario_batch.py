@@ -18,6 +18,7 @@
 # `SIM_QUICK=1` runs 6 seeds; otherwise 100 (about two minutes per 100 runs on two cores).
 
 # %%
+# %matplotlib inline
 import os
 from pathlib import Path
 
@@ -28,7 +29,7 @@ from sim.scenario import load_scenario
 from sim.scoring import load_record, score_batch
 from sim.store import ResultStore
 
-ROOT = Path.cwd() if (Path.cwd() / "scenarios").exists() else Path.cwd().parent
+ROOT = next(p for p in [Path.cwd(), *Path.cwd().parents] if (p / "scenarios").is_dir())
 SCENARIO = ROOT / "scenarios" / "kalbajar_1993_94.toml"
 QUICK = os.environ.get("SIM_QUICK") == "1"
 RUNS = 6 if QUICK else 100

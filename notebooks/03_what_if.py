@@ -20,6 +20,7 @@
 # 4 × 3 sweep with 5 seeds per cell and a Morris screening of 10 trajectories.
 
 # %%
+# %matplotlib inline
 import os
 from pathlib import Path
 
@@ -33,7 +34,7 @@ from sim.scenario import load_scenario
 from sim.scoring import load_record, score_batch
 from sim.store import ResultStore
 
-ROOT = Path.cwd() if (Path.cwd() / "scenarios").exists() else Path.cwd().parent
+ROOT = next(p for p in [Path.cwd(), *Path.cwd().parents] if (p / "scenarios").is_dir())
 HISTORICAL = ROOT / "scenarios" / "kalbajar_1993_94.toml"
 WHATIF = ROOT / "scenarios" / "whatif"
 QUICK = os.environ.get("SIM_QUICK") == "1"
