@@ -37,6 +37,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--out", type=Path, default=None,
                      help="output folder (default: outputs/<scenario name>/)")
     run.add_argument("--no-map", action="store_true", help="do not draw map.png")
+    run.add_argument("--animate", action="store_true",
+                     help="also write replay.gif (and replay.mp4 where ffmpeg is installed), "
+                     "one map per --frame-hours of the operation")
+    run.add_argument("--frame-hours", type=float, default=24.0, metavar="H",
+                     help="hours of the operation per animation frame (default: 24)")
     run.add_argument("--quiet", action="store_true", help="no progress bar or summary table")
 
     validate = sub.add_parser(
@@ -141,15 +146,30 @@ def command_run(args) -> int:
     from .output import summarise, write_outputs
     from .scenario import load_scenario
 
+    if args.animate and args.frame_hours <= 0:
+        print(f"error: --frame-hours {args.frame_hours}: expected a positive number of hours",
+              file=sys.stderr)
+        return 2
     scenario = load_scenario(args.scenario, args.overrides)
     model = KalbajarModel(scenario, rng=args.seed)
+    recorder = None
+    if args.animate:
+        from .animation import ReplayRecorder
+
+        recorder = ReplayRecorder(model, args.frame_hours)
     with tqdm(total=scenario.steps, desc=scenario.name, unit="step", disable=args.quiet,
               leave=False) as bar:
         while model.running:
             model.step()
+            if recorder is not None:
+                recorder.observe()
             bar.update(1)
     out_dir = args.out or ROOT / "outputs" / scenario.name
     paths = write_outputs(model, out_dir, map_png=not args.no_map)
+    if recorder is not None:
+        from .animation import animate_replay
+
+        paths.update(animate_replay(recorder, out_dir))
     if not args.quiet:
         summary = summarise(model)
         print(format_summary(summary))
