@@ -1,6 +1,7 @@
 """Throughput and memory of batches of the historical scenario.
 
-    python benchmarks/bench_batch.py [--runs 24] [--scale 100,1000] [--skip-mesa] [--skip-dask]
+    python benchmarks/bench_batch.py [--runs 24] [--repeats 3] [--scale 100,1000]
+        [--skip-mesa] [--skip-dask]
 
 Measures, each batch into a fresh folder:
 - the per-run cost in one process (the prediction for any batch size),
@@ -91,6 +92,8 @@ def main() -> None:
     parser.add_argument("--scale", default="100", help="batch sizes for time and memory, "
                         "e.g. 100,1000")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--repeats", type=int, default=1, help="interleaved repeats of the "
+                        "throughput batches")
     parser.add_argument("--skip-mesa", action="store_true")
     parser.add_argument("--skip-dask", action="store_true")
     parser.add_argument("--scale-run", type=int, default=None, help=argparse.SUPPRESS)
@@ -101,18 +104,23 @@ def main() -> None:
 
     per_run = per_run_seconds(5)
     print(f"one run, in process (median of 5): {per_run:.2f} s")
-    rows = []
-    one = batch_seconds(args.runs, 1)
-    rows.append(("process pool, 1 worker", one))
-    two = batch_seconds(args.runs, args.workers)
-    rows.append((f"process pool, {args.workers} workers", two))
+    runners = {"process pool, 1 worker": lambda: batch_seconds(args.runs, 1),
+               f"process pool, {args.workers} workers":
+                   lambda: batch_seconds(args.runs, args.workers)}
     if not args.skip_dask:
-        rows.append((f"Dask LocalCluster, {args.workers} workers",
-                     batch_seconds(args.runs, args.workers, dask=True)))
+        runners[f"Dask LocalCluster, {args.workers} workers"] = lambda: batch_seconds(
+            args.runs, args.workers, dask=True)
     if not args.skip_mesa:
-        rows.append((f"mesa.batch_run, {args.workers} processes",
-                     mesa_batch_run_seconds(args.runs, args.workers)))
-    print(f"\n{args.runs} runs of the historical scenario, whole command (start-up included)")
+        runners[f"mesa.batch_run, {args.workers} processes"] = lambda: mesa_batch_run_seconds(
+            args.runs, args.workers)
+    times: dict[str, list[float]] = {name: [] for name in runners}
+    for _ in range(args.repeats):  # interleaved, so a busy spell hits every runner alike
+        for name, measure in runners.items():
+            times[name].append(measure())
+    rows = [(name, statistics.median(t)) for name, t in times.items()]
+    one = rows[0][1]
+    print(f"\n{args.runs} runs of the historical scenario, whole command (start-up included), "
+          f"median of {args.repeats}")
     print(f"{'runner':<34}{'seconds':>9}{'runs/s':>9}{'vs 1 worker':>13}")
     for name, seconds in rows:
         print(f"{name:<34}{seconds:>9.1f}{args.runs / seconds:>9.2f}{one / seconds:>12.2f}x")

@@ -204,7 +204,12 @@ def execute(batch: Batch, store: ResultStore, executor: cf.Executor, workers: in
                 if task is None:
                     break
                 point = batch.points[task[0].point]
-                pending[executor.submit(run_group, point.scenario, task)] = task
+                try:
+                    pending[executor.submit(run_group, point.scenario, task)] = task
+                except cf.BrokenExecutor:  # the pool died: what is left runs next time
+                    report.aborted += len(task) + sum(len(t) for t in task_iter)
+                    bar.update(report.aborted)
+                    break
             if not pending:
                 break
             finished, _ = cf.wait(pending, return_when=cf.FIRST_COMPLETED)

@@ -162,13 +162,13 @@ def first_return(positions, model, m: Milestone, record: Record, km_per_cell: fl
         distance = np.hypot(*(xy - target).T)
         after = float(rows["Step"].to_numpy()[int(np.argmin(distance))])
     homes = np.array([model.world.places[p] for p in m.places], dtype=float)
-    for step, group in rows[rows["Step"] > after].groupby("Step", sort=True):
-        xy = group[["x", "y"]].to_numpy(dtype=float)
-        nearest = np.min(np.hypot(xy[:, None, 0] - homes[None, :, 0],
-                                  xy[:, None, 1] - homes[None, :, 1]), axis=1) * km_per_cell
-        if (nearest <= m.km).all():
-            return model.clock.at(step).date()
-    return None
+    later = rows[rows["Step"] > after]
+    xy = later[["x", "y"]].to_numpy(dtype=float)
+    nearest = np.min(np.hypot(xy[:, None, 0] - homes[None, :, 0],
+                              xy[:, None, 1] - homes[None, :, 1]), axis=1) * km_per_cell
+    all_home = pd.Series(nearest <= m.km).groupby(later["Step"].to_numpy()).all()
+    home_steps = all_home.index[all_home.to_numpy()]
+    return model.clock.at(home_steps.min()).date() if len(home_steps) else None
 
 
 def first_lasting_cut(events, road: str, side: str, min_hours: float, end: dt.datetime):
