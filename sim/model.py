@@ -5,7 +5,8 @@
 1. weather: the weather layers advance (:mod:`sim.weather`), snow closes or reopens the roads
    over passes (:mod:`sim.passes`), and routes are re-planned under the new snow,
 2. supply: each side's supply is traced from its depots over the roads (:mod:`sim.supply`);
-   battalions cut off by the enemy become encircled and try to break out,
+   battalions the enemy cuts off from it become encircled, hold on what they carry and then
+   try to break out,
 3. orders: each side's commander issues the phases whose trigger has come, and orders a
    withdrawal when its conditions are met (:mod:`sim.plans`),
 4. movement: battalions march towards their objectives in the step's daylight hours, stopping
@@ -332,6 +333,7 @@ class KalbajarModel(mesa.Model):
             by_enemy = {k: b for k, b in blocked.items() if b.cause != "snow"}
             self._enemy_blocked[side] = by_enemy
             self._note_road_cuts(side, by_enemy, announce)
+            reach_without_snow: dict[bool, np.ndarray] = {}
             for unit in self.side_units(side):
                 if not unit.in_field:
                     continue
@@ -343,8 +345,9 @@ class KalbajarModel(mesa.Model):
                 unit.supply_days = max(0.0, unit.supply_days - step_days)
                 if announce:
                     self.manage_supply_pause(unit, reached)
-                pocket = not unit.supply_path and not self.control.pocket_free(
-                    side, unit.coordinate, reached)
+                pocket = not unit.supply_path and (
+                    self._cut_by_enemy(side, unit, blocked, reach_without_snow)
+                    or not self.control.pocket_free(side, unit.coordinate, reached))
                 if not pocket:
                     if unit.encircled and announce:
                         self.log_event("broke_out", unit=unit.battalion_id,
@@ -357,6 +360,26 @@ class KalbajarModel(mesa.Model):
                 hours_cut = (self.time - unit.cut_since) * self.spec.step_hours
                 if announce and not unit.encircled and hours_cut >= p.encircled_after_hours:
                     self.encircle(unit, blocked)
+                elif announce and unit.encircled and not unit.withdrawing and (
+                        unit.broken or unit.supply_days <= 0):
+                    self.break_out(unit)
+
+    def _cut_by_enemy(self, side: str, unit: Battalion, blocked: dict,
+                      reach: dict[bool, np.ndarray]) -> bool:
+        """Whether the enemy alone cuts a battalion off from its supply.
+
+        Once the snow clears the roads back would still be shut, and without the enemy on
+        them they would be open. ``reach`` caches, for the step, the side's supplied cells
+        with snow closures lifted, with and without the enemy's blockages.
+        """
+        def supplied_without_snow(ignore_enemy: bool) -> bool:
+            if ignore_enemy not in reach:
+                reach[ignore_enemy] = self.supply.reachable(
+                    side, self.depots[side], self.control, blocked, ignore_enemy=ignore_enemy,
+                    ignore_snow=True)[1]
+            return self.supply.supplied_at(unit.coordinate, reach[ignore_enemy])
+
+        return not supplied_without_snow(False) and supplied_without_snow(True)
 
     def _note_road_cuts(self, side: str, by_enemy: dict, announce: bool) -> None:
         """Log the enemy cutting (and reopening) road edges this side's supply had used."""
@@ -440,6 +463,15 @@ class KalbajarModel(mesa.Model):
         unit.ever_encircled = True
         self.log_event("encircled", unit=unit.battalion_id, cause=cause,
                        place=self.place_name(unit.coordinate))
+        if unit.supply_days <= 0:
+            self.break_out(unit)
+
+    def break_out(self, unit: Battalion) -> None:
+        """An encircled battalion whose carried supply is spent tries to get back to its lines.
+
+        Until then it keeps its task on what it carries, as a bypassed unit would; a broken
+        one is already falling back.
+        """
         if not unit.broken:
             goal = self.rear_place(unit)
             if goal is None and unit.unit_type.road_bound:

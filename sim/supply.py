@@ -91,9 +91,15 @@ class SupplyNetwork:
         return None, None
 
     def reachable(self, side: str, depots: list[str], control,
-                  blocked: dict[tuple[str, str], Blockage], ignore_enemy: bool = False
-                  ) -> tuple[set[str], np.ndarray]:
-        """Road nodes and road cells a side's supply reaches from its depots."""
+                  blocked: dict[tuple[str, str], Blockage], ignore_enemy: bool = False,
+                  ignore_snow: bool = False) -> tuple[set[str], np.ndarray]:
+        """Road nodes and road cells a side's supply reaches from its depots.
+
+        ``ignore_enemy`` and ``ignore_snow`` open the roads the enemy or the snow block: what
+        the supply would reach without them.
+        """
+        if ignore_snow:
+            blocked = {k: b for k, b in blocked.items() if b.cause != "snow"}
         usable = nx.Graph()
         usable.add_nodes_from(self.graph.nodes)
         for key in self.edges:

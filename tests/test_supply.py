@@ -28,8 +28,9 @@ CUTTER = ["places.cutter.name=cut", "places.cutter.lat=40.375", "places.cutter.l
 
 
 def test_cutting_the_pass_road_stops_supply():
+    # two days: the cutter, itself cut off from its own lines, holds on what it carries
     model = KalbajarModel(load_scenario(POSTS, QUIET + CUTTER), rng=0)
-    model.run_for(16)
+    model.run_for(8)
     village = model.battalions["village_post"]
     assert not village.supply_path
     assert village.supply_days < model.spec.parameters.supply.carried_days
@@ -39,7 +40,7 @@ def test_cutting_the_pass_road_stops_supply():
     assert cut.by_unit == model.battalions["far_post"].unique_id
     # Without the cutter the same post is supplied.
     free = KalbajarModel(load_scenario(POSTS, QUIET), rng=0)
-    free.run_for(16)
+    free.run_for(8)
     assert free.battalions["village_post"].supply_path
 
 
@@ -74,6 +75,26 @@ def test_a_snow_closed_pass_carries_no_supply():
     assert blocked[("toganali", "omar_pass")].cause == "snow"
     model.run_for(16)
     assert not model.battalions["village_post"].supply_path
+    # cut off by the snow alone, not by the enemy: not encircled
+    assert not any(u.ever_encircled for u in model.battalions.values())
+
+
+def test_posts_cut_off_by_the_enemy_are_encircled_and_break_out_when_supplies_run_out():
+    model = KalbajarModel(load_scenario(POSTS, QUIET + CUTTER), rng=0)
+    model.run_for(4)
+    village = model.battalions["village_post"]
+    assert village.encircled and not village.withdrawing  # it holds on what it carries
+    encircled = [e for e in model.events if e["event"] == "encircled"]
+    assert any(e["unit"] == "village_post" and "zoc by red far_post" in e["cause"]
+               for e in encircled)
+    carried = model.spec.parameters.supply.carried_days * 24 / model.spec.step_hours
+    model.run_for(int(carried) + 4)
+    step_of = {(e["unit"], e["event"]): e["step"] for e in model.events}
+    assert village.withdrawing and ("village_post", "breakout") in step_of
+    # it broke out once what it carried was spent, not when it was first cut off
+    waited = step_of[("village_post", "breakout")] - step_of[("village_post", "encircled")]
+    cut_steps = model.spec.parameters.supply.encircled_after_hours / model.spec.step_hours
+    assert waited >= carried - cut_steps
 
 
 def test_zones_of_control_and_place_capture():
