@@ -9,6 +9,7 @@ runner (a run function over scenarios, any ``concurrent.futures`` executor, a st
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import time
@@ -23,6 +24,7 @@ from .model import KalbajarModel
 from .output import model_timeseries, summarise
 from .scenario import Scenario, load_scenario
 from .scoring import flat_row
+from .world import build_world
 
 EVENT_COLUMNS = ["time", "step", "unit", "event", "cause", "place"]
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -65,6 +67,7 @@ def run(scenario: Scenario | str | Path, overrides: list[str] | None = None,
         raise ValueError("overrides are applied when loading; pass a path, or a loaded "
                          "scenario without overrides")
     started = time.perf_counter()
+    _freeze_world(build_world(scenario))
     model = KalbajarModel(scenario, rng=seed)
     model.run_for(scenario.steps)
     row = flat_row(summarise(model))
@@ -72,6 +75,21 @@ def run(scenario: Scenario | str | Path, overrides: list[str] | None = None,
     events = pd.DataFrame(model.events, columns=EVENT_COLUMNS).astype(
         {"time": str, "step": float, "unit": str, "event": str, "cause": str, "place": str})
     return RunResult(row, timeseries, events, time.perf_counter() - started)
+
+
+_FROZEN_WORLDS: set[int] = set()
+
+
+def _freeze_world(world) -> None:
+    """Move a newly built world (and the imported modules) out of the garbage collector's scans.
+
+    Every run of a process shares them, and the full collections a run triggers would
+    otherwise walk them again and again (``gc.freeze``).
+    """
+    if id(world) not in _FROZEN_WORLDS:
+        gc.collect()
+        gc.freeze()
+        _FROZEN_WORLDS.add(id(world))
 
 
 def run_group(scenario: Scenario, runs: list[RunSpec]) -> list[tuple[RunSpec, RunResult | str]]:
