@@ -197,6 +197,7 @@ def compare_outcomes(summary: pd.DataFrame, outcomes: list[str], by: str = "scen
         ax.set_title(outcome, fontsize=10)
         ax.grid(axis="x", alpha=0.3)
     axes[0].set_yticks(range(1, len(groups) + 1), [_label(g) for g in groups], fontsize=8)
+    axes[0].invert_yaxis()  # the first group (the historical scenario) on top
     return fig
 
 
