@@ -125,15 +125,18 @@ def main() -> None:
     for name, seconds in rows:
         print(f"{name:<34}{seconds:>9.1f}{args.runs / seconds:>9.2f}{one / seconds:>12.2f}x")
 
-    print(f"\n{'batch size':<12}{'wall s':>9}{'predicted s':>13}{'ratio':>8}{'driver MB':>11}")
+    print(f"\n{'batch size':<12}{'wall s':>9}{'predicted s':>13}{'ratio':>8}{'driver MB':>11}"
+          f"{'vs 1 worker':>13}")
     for size in [int(s) for s in args.scale.split(",") if s]:
         done = subprocess.run([sys.executable, __file__, "--scale-run", str(size),
                                "--workers", str(args.workers)], check=True,
                               capture_output=True, text=True, cwd=ROOT)
         result = json.loads(done.stdout.strip().splitlines()[-1])
         predicted = size * per_run / args.workers
+        speedup = size * per_run / result["seconds"]  # against one process running them all
         print(f"{size:<12}{result['seconds']:>9.0f}{predicted:>13.0f}"
-              f"{result['seconds'] / predicted:>8.2f}{result['driver_peak_mb']:>11.0f}")
+              f"{result['seconds'] / predicted:>8.2f}{result['driver_peak_mb']:>11.0f}"
+              f"{speedup:>12.2f}x")
 
 
 if __name__ == "__main__":

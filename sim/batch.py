@@ -207,8 +207,9 @@ def execute(batch: Batch, store: ResultStore, executor: cf.Executor, workers: in
                 try:
                     pending[executor.submit(run_group, point.scenario, task)] = task
                 except cf.BrokenExecutor:  # the pool died: what is left runs next time
-                    report.aborted += len(task) + sum(len(t) for t in task_iter)
-                    bar.update(report.aborted)
+                    lost = len(task) + sum(len(t) for t in task_iter)
+                    report.aborted += lost
+                    bar.update(lost)
                     break
             if not pending:
                 break

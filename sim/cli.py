@@ -201,14 +201,9 @@ def format_milestones(summary: dict) -> str:
 
 def _validation_run(task):
     scenario_path, overrides, seed = task
-    from .model import KalbajarModel
-    from .output import summarise
-    from .scenario import load_scenario
+    from .runner import run
 
-    scenario = load_scenario(scenario_path, overrides)
-    model = KalbajarModel(scenario, rng=seed)
-    model.run_for(scenario.steps)
-    return summarise(model)
+    return run(scenario_path, overrides, seed).row
 
 
 def command_validate(args) -> int:
@@ -219,7 +214,7 @@ def command_validate(args) -> int:
     from tqdm import tqdm
 
     from .scenario import load_scenario
-    from .scoring import casualty_value, load_record
+    from .scoring import load_record
 
     scenario = load_scenario(args.scenario, args.overrides)
     if scenario.record is None:
@@ -231,54 +226,44 @@ def command_validate(args) -> int:
              for seed in range(args.seed, args.seed + args.runs)]
     workers = args.workers or os.cpu_count() or 1
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        summaries = list(tqdm(pool.map(_validation_run, tasks), total=len(tasks),
-                              desc="validate", unit="run", leave=False))
-    report, passed = validation_report(summaries, record, args.target, casualty_value)
-    print(f"{scenario.name}: {len(summaries)} runs (seeds {args.seed}-"
+        rows = list(tqdm(pool.map(_validation_run, tasks), total=len(tasks),
+                         desc="validate", unit="run", leave=False))
+    report, passed = validation_report(rows, record, args.target)
+    print(f"{scenario.name}: {len(rows)} runs (seeds {args.seed}-"
           f"{args.seed + args.runs - 1}) against {record.name}")
     print(report)
     return 1 if args.strict and not passed else 0
 
 
-def validation_report(summaries, record, target, casualty_value) -> tuple[str, bool]:
-    """Hit rates of milestones and casualty medians against the record, as a table."""
-    import statistics
+def validation_report(rows: list[dict], record, target: float) -> tuple[str, bool]:
+    """Hit rates of milestones and casualty medians against the record, as a table.
 
+    ``rows`` are runs' flat summary rows; the scoring is :func:`sim.scoring.score_batch`.
+    """
+    import pandas as pd
+
+    from .scoring import score_batch
+
+    score = score_batch(pd.DataFrame(rows), record, target)
+    milestones, casualties = score.iloc[:len(record.milestones)], score.iloc[
+        len(record.milestones):]
     lines = [f"{'milestone':<46}{'hit rate':>9}  {'median date / value':<28}{'record':<25}"]
-    passed = True
-    for name, milestone in record.milestones.items():
-        entries = [s["milestones"][name] for s in summaries]
-        if milestone.window is not None:
-            hits = sum(e["in_window"] for e in entries) / len(entries)
-            dates = sorted(e["date"] for e in entries if e["date"])
-            middle = dates[len(dates) // 2] if dates else "never"
-            share_never = 1 - len(dates) / len(entries)
-            middle += f" ({share_never:.0%} never)" if share_never else ""
-            want = f"{milestone.window[0]} .. {milestone.window[1]}"
-        else:
-            hits = sum(e["in_range"] for e in entries) / len(entries)
-            middle = str(statistics.median(e["value"] for e in entries))
-            want = f"{milestone.range[0]} .. {milestone.range[1]}"
-        ok = hits >= target
-        passed &= ok
-        lines.append(f"{milestone.label:<46}{hits:>8.0%}  {middle:<28}{want:<25}"
-                     f"{'ok' if ok else 'MISS'}")
+    for _, row in milestones.iterrows():
+        middle = str(row["median"])
+        if pd.notna(row["never"]) and row["never"]:
+            middle += f" ({row['never']:.0%} never)"
+        lines.append(f"{row['measure']:<46}{row['score']:>8.0%}  {middle:<28}"
+                     f"{row['record']:<25}{'ok' if row['ok'] else 'MISS'}")
     lines.append("")
     lines.append(f"{'casualties':<46}{'median':>9}  {'5-95 %':<28}{'target range':<25}")
-    for target_def in record.casualties.values():
-        values = sorted(casualty_value(s, target_def) for s in summaries)
-        median = statistics.median(values)
-        low = values[int(0.05 * (len(values) - 1))]
-        high = values[int(round(0.95 * (len(values) - 1)))]
-        ok = target_def.range[0] <= median <= target_def.range[1]
-        passed &= ok
+    for (_, row), target_def in zip(casualties.iterrows(), record.casualties.values()):
         fmt = (lambda v: f"{v:.0%}") if target_def.measure == "cold_share" else (
             lambda v: f"{v:,.0f}")
-        lines.append(f"{target_def.label:<46}{fmt(median):>9}  "
-                     f"{fmt(low) + ' .. ' + fmt(high):<28}"
+        lines.append(f"{row['measure']:<46}{fmt(row['median']):>9}  "
+                     f"{fmt(row['p05']) + ' .. ' + fmt(row['p95']):<28}"
                      f"{fmt(target_def.range[0]) + ' .. ' + fmt(target_def.range[1]):<25}"
-                     f"{'ok' if ok else 'MISS'}")
-    return "\n".join(lines), passed
+                     f"{'ok' if row['ok'] else 'MISS'}")
+    return "\n".join(lines), bool(score["ok"].all())
 
 
 def command_batch(args) -> int:

@@ -16,6 +16,8 @@ from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from .scoring import casualty_values
+
 CAUSES = {  # cumulative series per side -> label, line style
     "killed": ("combat and its wounds", "-"),
     "cold_dead": ("cold", "--"),
@@ -78,7 +80,7 @@ def outcome_distributions(summary: pd.DataFrame, record) -> Figure:
     fig = Figure(figsize=(4.2 * n, 3.6), layout="constrained")
     axes = np.atleast_1d(fig.subplots(1, n))
     for ax, target in zip(axes, panels):
-        values = _casualty_values(ok, target)
+        values = casualty_values(ok, target).to_numpy()
         low = min(values.min(), target.range[0], *target.record)
         high = max(values.max(), target.range[1], *target.record)
         ax.hist(values, bins=np.linspace(0 if low >= 0 else low, high * 1.05, 30),
@@ -103,14 +105,6 @@ def outcome_distributions(summary: pd.DataFrame, record) -> Figure:
         ax.legend(fontsize=7)
     axes[0].set_ylabel("runs")
     return fig
-
-
-def _casualty_values(summary: pd.DataFrame, target) -> np.ndarray:
-    side = target.side
-    if target.measure == "cold_share":
-        dead = summary[f"{side}_dead"].astype(float)
-        return (summary[f"{side}_cold_dead"] / dead.where(dead > 0)).fillna(0).to_numpy()
-    return summary[f"{side}_{target.measure}"].astype(float).to_numpy()
 
 
 def milestone_dates(summary: pd.DataFrame, record, seed: int = 0) -> Figure:

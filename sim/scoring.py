@@ -220,19 +220,20 @@ def flat_row(summary: dict) -> dict:
     return row
 
 
-def casualty_value(summary: dict, target: CasualtyTarget) -> float:
-    """The run's value of a casualty measure."""
-    totals = summary["sides"][target.side]
+def casualty_values(summary: pd.DataFrame, target: CasualtyTarget) -> pd.Series:
+    """Each run's value of a casualty measure, from a table of flat rows (:func:`flat_row`)."""
     if target.measure == "cold_share":
-        return totals["cold_dead"] / totals["dead"] if totals["dead"] else 0.0
-    return float(totals[target.measure])
+        dead = summary[f"{target.side}_dead"].astype(float)
+        return (summary[f"{target.side}_cold_dead"] / dead.where(dead > 0)).fillna(0.0)
+    return summary[f"{target.side}_{target.measure}"].astype(float)
 
 
 def score_batch(summary: pd.DataFrame, record: Record, target: float = 0.6) -> pd.DataFrame:
     """Score a batch's summary table against the record, one row per milestone or figure.
 
     A milestone's ``score`` is the share of finished runs inside its window (or range); a
-    casualty figure's is the median over runs, which should fall in the sourced range.
+    casualty figure's is the median over runs, which should fall in the sourced range, with
+    its 5-95 % range beside it.
     """
     ok = summary[summary["status"] == "ok"] if "status" in summary else summary
     rows = []
@@ -252,13 +253,10 @@ def score_batch(summary: pd.DataFrame, record: Record, target: float = 0.6) -> p
                          "never": None, "record": f"{m.range[0]} .. {m.range[1]}",
                          "ok": hits >= target})
     for t in record.casualties.values():
-        dead = ok[f"{t.side}_dead"].astype(float)
-        if t.measure == "cold_share":
-            values = (ok[f"{t.side}_cold_dead"] / dead.where(dead > 0)).fillna(0.0)
-        else:
-            values = ok[f"{t.side}_{t.measure}"].astype(float)
+        values = casualty_values(ok, t)
         median = float(values.median())
         rows.append({"measure": t.label, "score": median, "median": median, "never": None,
+                     "p05": float(values.quantile(0.05)), "p95": float(values.quantile(0.95)),
                      "record": f"{t.range[0]:g} .. {t.range[1]:g}",
                      "ok": t.range[0] <= median <= t.range[1]})
     return pd.DataFrame(rows)

@@ -34,6 +34,17 @@ def comparable(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.drop(columns="seconds").sort_values("key").reset_index(drop=True)
 
 
+def wait_for_stored_runs(out, count, timeout=120):
+    """Wait until a running batch has stored ``count`` runs; returns its summary folder."""
+    summary_dir = out / "runs" / "summary"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if summary_dir.exists() and len(list(summary_dir.glob("*.parquet"))) >= count:
+            break
+        time.sleep(0.05)
+    return summary_dir
+
+
 @pytest.fixture(scope="module")
 def reference_batch(tmp_path_factory):
     """Two points x 6 seeds of the small winter scenario, uninterrupted, on 2 workers."""
@@ -116,12 +127,7 @@ def test_dask_local_cluster_gives_the_same_results(reference_batch, tmp_path):
 def test_batch_killed_with_sigkill_completes_on_restart(reference_batch, tmp_path):
     command = batch_command(tmp_path, "--runs", "6", "--workers", "2", "--group", "1")
     process = subprocess.Popen(command, start_new_session=True)
-    summary_dir = tmp_path / "runs" / "summary"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if summary_dir.exists() and len(list(summary_dir.glob("*.parquet"))) >= 3:
-            break
-        time.sleep(0.05)
+    summary_dir = wait_for_stored_runs(tmp_path, 3)
     os.killpg(process.pid, signal.SIGKILL)  # the driver and its workers, mid-batch
     process.wait()
     stored = len(list(summary_dir.glob("*.parquet")))
@@ -141,12 +147,7 @@ def test_interrupted_batch_keeps_what_finished(tmp_path):
     command = batch_command(tmp_path, "--runs", "6", "--workers", "1", "--group", "1")
     process = subprocess.Popen(command, start_new_session=True, stderr=subprocess.PIPE,
                                text=True)
-    summary_dir = tmp_path / "runs" / "summary"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if summary_dir.exists() and len(list(summary_dir.glob("*.parquet"))) >= 2:
-            break
-        time.sleep(0.05)
+    wait_for_stored_runs(tmp_path, 2)
     os.killpg(process.pid, signal.SIGINT)  # Ctrl-C reaches the whole process group
     _, err = process.communicate(timeout=120)
     assert process.returncode == 130, err
