@@ -183,7 +183,7 @@ class Battalion(CellAgent):
     @property
     def sheltered(self) -> bool:
         """Whether the battalion stands in a village or town (under a roof at rest)."""
-        return bool(self.model.world.terrain.terrain_class[self.coordinate] == TerrainClass.URBAN)
+        return self.cell.coordinate in urban_cells(self.model)
 
     @property
     def posture(self) -> Posture:
@@ -218,7 +218,12 @@ class Battalion(CellAgent):
         self.broken_since = None
         self.state = UnitState.HOLDING
         self.held_since = self.model.time
-        if self.task is None or self.withdrawing:
+        if self.withdrawing:
+            goal = self.model.rear_place(self)  # the withdrawal goes on to the exits
+            if goal is not None:
+                self.fall_back(goal)
+            return
+        if self.task is None:
             return
         lost_ground = self.model.control.owner.get(self.task.objective) not in (None, self.side)
         spent = (self.joined - self.strength) / max(self.joined, 1) >= p.ineffective_loss_share
@@ -249,8 +254,8 @@ class Battalion(CellAgent):
 
         Each leg to a neighbouring cell takes its bare-ground time (:func:`sim.movement.
         leg_time_h`) divided by the ground factor of the cell entered (snow, storm, fog: the
-        model's :meth:`ground_factors`); time left over at the end is banked towards the next
-        leg.
+        model's :meth:`ground_factors` at that cell); time left over at the end is banked
+        towards the next leg.
         """
         if self.state == UnitState.DESTROYED or hours <= 0:
             return 0.0
@@ -260,7 +265,6 @@ class Battalion(CellAgent):
             return 0.0
         graph = self.graph
         _, next_cell = graph.field_to(self.objective_cell)
-        off_road, on_road = self.model.ground_factors(self.oversnow_gear)
         budget = hours + self.leg_hours_done
         while not self.at_objective:
             nxt = int(next_cell[graph.flat(self.coordinate)])
@@ -277,7 +281,8 @@ class Battalion(CellAgent):
                 if self.model.in_enemy_zoc(self.side, self.coordinate) and self.moved_in_zoc:
                     return self._halt(UnitState.MARCHING, hours, budget)
                 stop_after = True
-            factor = float((on_road if graph.on_road(k) else off_road)[target])
+            off_road, on_road = self.model.ground_factors(self.oversnow_gear, target)
+            factor = float(on_road if graph.on_road(k) else off_road)
             if night:
                 need = float(leg_time_h(*graph.leg(k), True, 0.0,
                                         self.model.spec.parameters.movement)) / factor
@@ -320,20 +325,29 @@ class Battalion(CellAgent):
 
     def read_weather(self, weather) -> None:
         """Note the weather at the battalion's cell (for the record)."""
-        here = self.coordinate
-        self.temperature_c = float(weather.temperature_c[here])
-        self.wind_ms = float(weather.wind_ms[here])
-        self.snow_depth_m = float(weather.snow_depth_m[here])
+        here = self.cell.coordinate
+        self.temperature_c = weather.temperature_c.item(here)
+        self.wind_ms = weather.wind_ms.item(here)
+        self.snow_depth_m = weather.snow_depth_m.item(here)
 
     def tire_or_recover(self, step_hours: float) -> None:
         """Fatigue builds with marching and eases with rest, faster under a roof."""
-        p = self.model.spec.parameters.cold
         days = step_hours / 24.0
         if self.march_hours_step > 0:
             self.fatigue_days += days
         else:
+            p = self.model.spec.parameters.cold
             rate = p.fatigue_recovery_sheltered if self.sheltered else p.fatigue_recovery_open
             self.fatigue_days = max(0.0, self.fatigue_days - rate * days)
+
+
+def urban_cells(model) -> frozenset[tuple[int, int]]:
+    """Cells of villages and towns on the model's terrain (built once per model)."""
+    cells = model.__dict__.get("_urban_cells")
+    if cells is None:
+        urban = model.world.terrain.terrain_class == TerrainClass.URBAN
+        cells = model._urban_cells = frozenset(map(tuple, np.argwhere(urban).tolist()))
+    return cells
 
 
 class Depot(FixedAgent):

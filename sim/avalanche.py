@@ -45,7 +45,7 @@ def fresh_snow_factor(fresh_snow_m, p: AvalancheParameters):
     """0 below the minimum new snow, rising to 1 at 30 cm; more new snow, more danger."""
     fresh = np.asarray(fresh_snow_m, dtype=float)
     span = p.serious_fresh_snow_m - p.min_fresh_snow_m
-    return np.clip((fresh - p.min_fresh_snow_m) / span, 0.0, None)
+    return np.maximum((fresh - p.min_fresh_snow_m) / span, 0.0)
 
 
 def release_probability(terrain_share, fresh_snow_m, temp_c, hours: float,

@@ -14,6 +14,8 @@ Sources (``shared/reference/combat_science.md`` §3.1-3.2):
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 from .parameters import ColdParameters
@@ -44,15 +46,26 @@ def frostbite_minutes(wind_chill, p: ColdParameters):
     16 h at the threshold (-7 degC), and beyond -55 degC at the same slope.
     """
     chill = np.asarray(wind_chill, dtype=float)
-    points_c = np.array([p.frostbite_threshold_wind_chill_c] + [c for c, _ in FROSTBITE_TABLE])
-    log_minutes = np.log(np.array([p.frostbite_hours_at_threshold * 60.0]
-                                  + [m for _, m in FROSTBITE_TABLE]))
-    # np.interp needs increasing x: reverse the table (coldest first).
-    inside = np.interp(chill, points_c[::-1], log_minutes[::-1])
-    slope = (log_minutes[-1] - log_minutes[-2]) / (points_c[-1] - points_c[-2])
-    colder = log_minutes[-1] + slope * (chill - points_c[-1])
-    minutes = np.exp(np.where(chill < points_c[-1], colder, inside))
+    points_c, log_minutes, coldest_c, coldest_log, slope = _frostbite_curve(
+        p.frostbite_threshold_wind_chill_c, p.frostbite_hours_at_threshold)
+    inside = np.interp(chill, points_c, log_minutes)
+    colder = coldest_log + slope * (chill - coldest_c)
+    minutes = np.exp(np.where(chill < coldest_c, colder, inside))
     return np.where(chill >= p.frostbite_threshold_wind_chill_c, np.inf, minutes)
+
+
+@lru_cache(maxsize=32)
+def _frostbite_curve(threshold_c: float, hours_at_threshold: float):
+    """The frostbite table as log-minutes at increasing wind chill, with the cold-end slope.
+
+    Returns (wind chill points, log minutes, coldest point, its log minutes, slope beyond it).
+    """
+    points_c = np.array([threshold_c] + [c for c, _ in FROSTBITE_TABLE])
+    log_minutes = np.log(np.array([hours_at_threshold * 60.0] + [m for _, m in FROSTBITE_TABLE]))
+    slope = (log_minutes[-1] - log_minutes[-2]) / (points_c[-1] - points_c[-2])
+    # np.interp needs increasing x: reverse the table (coldest first).
+    return (points_c[::-1].copy(), log_minutes[::-1].copy(), float(points_c[-1]),
+            float(log_minutes[-1]), float(slope))
 
 
 def exposure_dose(hours_outdoors, wind_chill, p: ColdParameters):
@@ -69,7 +82,7 @@ def protection(winter_equipment, supplied, fatigue_days, p: ColdParameters):
     day of continuous exertion takes ``fatigue_protection_loss_per_day`` up to
     ``fatigue_max_loss``.
     """
-    equipment = np.clip(np.asarray(winter_equipment, dtype=float), 0.0, 1.0)
+    equipment = np.minimum(np.maximum(np.asarray(winter_equipment, dtype=float), 0.0), 1.0)
     base = p.no_kit_protection + equipment * (p.full_kit_protection - p.no_kit_protection)
     supply = np.where(np.asarray(supplied, dtype=bool), 1.0, p.unsupplied_protection_share)
     fatigue = 1.0 - np.minimum(p.fatigue_max_loss,

@@ -139,16 +139,25 @@ class Control:
         """Whether ground open to a side links a cell to its supplied roads (not a pocket).
 
         Open ground is every cell outside the zones of control of other sides (a pocket is
-        closed by enemy battalions); the battalion's own cell and its neighbours count as open.
+        closed by enemy battalions). The battalion's own zone counts as open: its zone contests
+        the enemy's, so a lone enemy battalion in contact cannot pocket it; a ring of them can.
         """
         from scipy import ndimage
 
         open_ground = ~self.enemy_zoc(side)
+        own = np.asarray(cell) + self._disk
+        inside = ((own[:, 0] >= 0) & (own[:, 0] < self.shape[0]) & (own[:, 1] >= 0)
+                  & (own[:, 1] < self.shape[1]))
+        open_ground[tuple(own[inside].T)] = True
         x, y = cell
         open_ground[max(0, x - 1): x + 2, max(0, y - 1): y + 2] = True
         labels, _ = ndimage.label(open_ground, structure=np.ones((3, 3), dtype=bool))
         here = labels[x, y]
         return bool(here and (supplied_cells & (labels == here)).any())
+
+    def open_ground(self, side: str) -> np.ndarray:
+        """Cells a side's porters can cross: outside other sides' zones or inside its own."""
+        return ~self._enemy_zoc[side] | self.zoc[side]
 
     def enemy_zoc(self, side: str) -> np.ndarray:
         """Cells in the zone of control of any other side (as of the last zone update)."""

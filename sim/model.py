@@ -38,7 +38,7 @@ from .clock import Clock
 from .combat import CombatResolver
 from .control import Control
 from .morale import effective_breakpoint
-from .movement import ground_rate_factors
+from .movement import cell_rate_factors, ground_rate_factors
 from .passes import PassConditions
 from .plans import Commander
 from .scenario import Posture, Quality, Scenario, Task, UnitType
@@ -203,20 +203,28 @@ class KalbajarModel(mesa.Model):
         self._weather_hours = self.spec.step_hours
         self._apply_weather()
 
-    def ground_factors(self, oversnow_gear: bool = False):
+    def ground_factors(self, oversnow_gear: bool = False, cell: tuple[int, int] | None = None):
         """Per-cell march-rate multipliers (off road, on road) under the current weather.
 
-        Snow, storm and fog lower them; they are 1 everywhere without weather.
+        Snow, storm and fog lower them; they are 1 everywhere without weather. With ``cell``,
+        the two multipliers of that cell alone.
         """
-        key = (self.time, oversnow_gear)
-        if self._ground_key != key:
-            self._ground = ground_rate_factors(self.snow_depth_m, self.rate_factor,
-                                               self.world.terrain.shape,
-                                               self.spec.parameters.movement, oversnow_gear)
-            self._ground_key = key
-        return self._ground
+        if cell is not None:
+            return cell_rate_factors(
+                None if self.snow_depth_m is None else self.snow_depth_m.item(cell),
+                None if self.rate_factor is None else self.rate_factor.item(cell),
+                self.spec.parameters.movement, oversnow_gear)
+        if self._ground_key != self.time:
+            self._ground = {}
+            self._ground_key = self.time
+        factors = self._ground.get(oversnow_gear)
+        if factors is None:
+            factors = self._ground[oversnow_gear] = ground_rate_factors(
+                self.snow_depth_m, self.rate_factor, self.world.terrain.shape,
+                self.spec.parameters.movement, oversnow_gear)
+        return factors
 
-    _ground_key: tuple | None = None
+    _ground_key: float | None = None
 
     def _apply_weather(self) -> None:
         weather = self.weather
@@ -279,7 +287,7 @@ class KalbajarModel(mesa.Model):
                 unit.read_weather(weather)
             lengths = np.array([len(u.step_cells) for u in units])
             owner = np.repeat(np.arange(len(units)), lengths)
-            cells = tuple(np.concatenate([u.step_cells for u in units]).T)
+            cells = tuple(np.array([c for u in units for c in u.step_cells]).T)
             if self.spec.weather.cold_injury:
                 self._cold_injuries(units, cells, lengths, step_hours)
             if self.spec.weather.avalanches:
@@ -289,23 +297,24 @@ class KalbajarModel(mesa.Model):
 
     def _cold_injuries(self, units, cells, lengths, step_hours) -> None:
         weather, p = self.weather, self.spec.parameters.cold
-        chill = cold.wind_chill_c(weather.temperature_c[cells], weather.wind_ms[cells])
-        starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
-        march_chill = np.minimum.reduceat(chill, starts)
-        rest_chill = np.array([u.temperature_c for u in units])
-        rest_chill = cold.wind_chill_c(rest_chill, np.array([u.wind_ms for u in units]))
-        march_hours = np.array([u.march_hours_step for u in units])
-        exposure = np.array([cold.rest_exposure_share(u.sheltered, self.is_dug_in(u), p)
-                             for u in units])
+        temp, wind, march_hours, exposure, strength, equipment, supplied, fatigue, evacuable = (
+            np.array([(u.temperature_c, u.wind_ms, u.march_hours_step,
+                       cold.rest_exposure_share(u.sheltered, self.is_dug_in(u), p),
+                       u.strength, u.winter_equipment, u.supplied, u.fatigue_days,
+                       u.supply_path) for u in units], dtype=float).T)
+        crossed = len(cells[0])
+        chill = cold.wind_chill_c(np.concatenate((weather.temperature_c[cells], temp)),
+                                  np.concatenate((weather.wind_ms[cells], wind)))
+        starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+        march_chill = np.minimum.reduceat(chill[:crossed], starts)
         rest_outdoors = np.maximum(step_hours - march_hours, 0.0) * exposure
         injured, dead = cold.cold_casualties(
-            self.rng, [u.strength for u in units], march_hours, march_chill, rest_outdoors,
-            rest_chill, [u.winter_equipment for u in units], [u.supplied for u in units],
-            [u.fatigue_days for u in units], p, evacuable=[u.supply_path for u in units])
-        for unit, hurt, died in zip(units, injured, dead):
+            self.rng, strength.astype(np.int64), march_hours, march_chill, rest_outdoors,
+            chill[crossed:], equipment, supplied != 0, fatigue, p, evacuable=evacuable != 0)
+        for unit, hurt, died in zip(units, injured.tolist(), dead.tolist()):
             if hurt:
-                unit.lose("cold_dead", int(died))
-                unit.lose("cold_injured", int(hurt - died))
+                unit.lose("cold_dead", died)
+                unit.lose("cold_injured", hurt - died)
 
     def _avalanches(self, units, cells, owner, step_hours) -> None:
         weather, p = self.weather, self.spec.parameters.avalanche
@@ -330,6 +339,7 @@ class KalbajarModel(mesa.Model):
             blocked = self.supply.blockages(side, self.control, closed)
             _, reached = self.supply.reachable(side, self.depots[side], self.control, blocked)
             self.supplied_cells[side] = reached
+            open_ground = self.control.open_ground(side)
             by_enemy = {k: b for k, b in blocked.items() if b.cause != "snow"}
             self._enemy_blocked[side] = by_enemy
             self._note_road_cuts(side, by_enemy, announce)
@@ -337,7 +347,7 @@ class KalbajarModel(mesa.Model):
             for unit in self.side_units(side):
                 if not unit.in_field:
                     continue
-                unit.supply_path = self.supply.supplied_at(unit.coordinate, reached)
+                unit.supply_path = self.supply.supplied_at(unit.coordinate, reached, open_ground)
                 if unit.supply_path:
                     unit.supply_days = min(p.carried_days,
                                            unit.supply_days + p.resupply_days_per_day * step_days)
@@ -368,16 +378,24 @@ class KalbajarModel(mesa.Model):
                       reach: dict[bool, np.ndarray]) -> bool:
         """Whether the enemy alone cuts a battalion off from its supply.
 
-        Once the snow clears the roads back would still be shut, and without the enemy on
-        them they would be open. ``reach`` caches, for the step, the side's supplied cells
-        with snow closures lifted, with and without the enemy's blockages.
+        A cut is an enemy battalion's zone across a road, or an enemy-held place on a road the
+        side's supply had used (roads running into enemy country are not cuts). Once the snow
+        clears the roads back would still be shut, and with the cuts lifted they would be open.
+        ``reach`` caches, for the step, the cells the side's supply reaches with snow closures
+        lifted, with and without the enemy (its cuts and its zones across the off-road carry).
         """
-        def supplied_without_snow(ignore_enemy: bool) -> bool:
-            if ignore_enemy not in reach:
-                reach[ignore_enemy] = self.supply.reachable(
-                    side, self.depots[side], self.control, blocked, ignore_enemy=ignore_enemy,
-                    ignore_snow=True)[1]
-            return self.supply.supplied_at(unit.coordinate, reach[ignore_enemy])
+        cuts = frozenset(k for k, b in blocked.items() if b.cause == "zoc" or (
+            b.cause == "held" and k in self._edges_seen_open[side]))
+        if not cuts:
+            return False
+
+        def supplied_without_snow(lift_cuts: bool) -> bool:
+            if lift_cuts not in reach:
+                reach[lift_cuts] = self.supply.reachable(
+                    side, self.depots[side], self.control, blocked,
+                    lifted=cuts if lift_cuts else frozenset(), ignore_snow=True)[1]
+            ground = None if lift_cuts else self.control.open_ground(side)
+            return self.supply.supplied_at(unit.coordinate, reach[lift_cuts], ground)
 
         return not supplied_without_snow(False) and supplied_without_snow(True)
 
@@ -425,6 +443,8 @@ class KalbajarModel(mesa.Model):
         task once restocked.
         """
         p = self.spec.parameters.supply
+        if unit.resupplying and unit.withdrawing:
+            unit.resupplying = False  # the withdrawal order overrides the pause
         if unit.resupplying:
             if unit.supply_days >= p.resume_attack_days and unit.task is not None:
                 unit.resupplying = False
@@ -449,7 +469,8 @@ class KalbajarModel(mesa.Model):
         candidates = {place: self.world.places[place]
                       for place, owner in self.control.owner.items()
                       if owner == unit.side
-                      and self.supply.supplied_at(self.world.places[place], reached)}
+                      and self.supply.supplied_at(self.world.places[place], reached,
+                                                  self.control.open_ground(unit.side))}
         return unit.graph.nearest(unit.coordinate, candidates)
 
     def encircle(self, unit: Battalion, blocked) -> None:

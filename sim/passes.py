@@ -57,19 +57,26 @@ class PassConditions:
                      RoadClass.TRACK: p.pass_close_snow_track_m,
                      RoadClass.PATH: p.pass_close_snow_path_m}[edge.road_class]
             self.roads.append(PassRoad(edge, crest, close, legs=legs))
+        cells = [c for road in self.roads for c in road.crest_cells]
+        self._crest_flat = np.ravel_multi_index(
+            np.asarray(cells, dtype=np.intp).reshape(-1, 2).T, elevation_m.shape)
+        self._crest_starts = np.cumsum([0] + [len(r.crest_cells) for r in self.roads[:-1]])
 
     def update(self, snowfall_m: np.ndarray, hours: float) -> list[PassRoad]:
         """Add the step's snowfall, clear the roads, open or close them; return those changed."""
         changed = []
+        if not self.roads:
+            return changed
         cleared = self.p.road_clearing_m_per_day * hours / 24.0
-        for road in self.roads:
-            fall = max(float(snowfall_m[c]) for c in road.crest_cells)
+        reopen = self.p.pass_reopen_fraction
+        falls = np.maximum.reduceat(np.take(snowfall_m, self._crest_flat), self._crest_starts)
+        for road, fall in zip(self.roads, falls.tolist()):
             road.road_snow_m = max(0.0, road.road_snow_m + fall - cleared)
             depth = road.road_snow_m
             if not road.closed and depth >= road.close_depth_m:
                 road.closed = True
                 changed.append(road)
-            elif road.closed and depth < self.p.pass_reopen_fraction * road.close_depth_m:
+            elif road.closed and depth < reopen * road.close_depth_m:
                 road.closed = False
                 changed.append(road)
         return changed

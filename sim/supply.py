@@ -5,12 +5,13 @@ ends is a place held by an enemy, or one of its cells lies inside an enemy zone 
 (:mod:`sim.control`): convoys are stopped by enemy battalions and posts at the road's places,
 not by the country the enemy claims. Supply still runs along a blocked edge from a reached end
 up to the first blocked cell (the road behind a battalion advancing on an enemy-held pass).
-A battalion is on a supply path when a road cell so reached from one of its side's (not
-enemy-held) depots lies within ``offroad_km`` of it. On a path its stock is refilled; off it
-the stock runs down at one day a day (``combat_science.md`` §3.6: 8-12 kg per man per day in
-winter). With an empty stock a battalion is *unsupplied*: no food or fuel (cold protection
-falls) and little ammunition; without a supply path its wounded and frostbitten cannot be
-evacuated.
+A battalion is on a supply path when the off-road carry from a road cell so reached from one of
+its side's (not enemy-held) depots gets to it: within ``offroad_km``, over ground outside the
+enemy's zones of control or contested by its own battalions' zones. On a path its stock is
+refilled; off it the stock runs down at one day a day (``combat_science.md`` §3.6: 8-12 kg
+per man per day in winter). With an empty stock a battalion is *unsupplied*: no food or fuel
+(cold protection falls) and little ammunition; without a supply path its wounded and
+frostbitten cannot be evacuated.
 
 A battalion off its supply path that enemy zones of control cut off from its side's supplied
 roads (:meth:`sim.control.Control.pocket_free`) for ``encircled_after_hours`` is encircled;
@@ -23,6 +24,9 @@ from dataclasses import dataclass
 
 import networkx as nx
 import numpy as np
+from scipy import ndimage
+
+SQUARE = ndimage.generate_binary_structure(2, 2)
 
 
 @dataclass(frozen=True)
@@ -91,23 +95,20 @@ class SupplyNetwork:
         return None, None
 
     def reachable(self, side: str, depots: list[str], control,
-                  blocked: dict[tuple[str, str], Blockage], ignore_enemy: bool = False,
+                  blocked: dict[tuple[str, str], Blockage], lifted=frozenset(),
                   ignore_snow: bool = False) -> tuple[set[str], np.ndarray]:
         """Road nodes and road cells a side's supply reaches from its depots.
 
-        ``ignore_enemy`` and ``ignore_snow`` open the roads the enemy or the snow block: what
-        the supply would reach without them.
+        ``lifted`` names edges whose enemy blockages are lifted and ``ignore_snow`` opens the
+        roads the snow closes: what the supply would reach without those cuts.
         """
-        if ignore_snow:
-            blocked = {k: b for k, b in blocked.items() if b.cause != "snow"}
+        blocked = {k: b for k, b in blocked.items()
+                   if not (b.cause == "snow" and ignore_snow)
+                   and not (b.cause != "snow" and k in lifted)}
         usable = nx.Graph()
         usable.add_nodes_from(self.graph.nodes)
-        for key in self.edges:
-            reason = blocked.get(key)
-            if reason is None or (ignore_enemy and reason.cause != "snow"):
-                usable.add_edge(*key)
-        sources = [d for d in depots
-                   if ignore_enemy or control.owner.get(d) in (None, side)]
+        usable.add_edges_from(key for key in self.edges if key not in blocked)
+        sources = [d for d in depots if control.owner.get(d) in (None, side)]
         reached: set[str] = set()
         for depot in sources:
             if depot not in reached:
@@ -115,13 +116,13 @@ class SupplyNetwork:
         cells = np.zeros(control.shape, dtype=bool)
         for depot in sources:
             cells[self.node_cells[depot]] = True
-        stop = None if ignore_enemy else control.enemy_zoc(side)
+        stop = control.enemy_zoc(side)
         for key, edge in self.edges.items():
             ends = [n for n in key if n in reached]
             if not ends:
                 continue
             reason = blocked.get(key)
-            if reason is None or (ignore_enemy and reason.cause != "snow"):
+            if reason is None:
                 cells[self._edge_cells[key]] = True
                 continue
             for end in ends:
@@ -136,17 +137,32 @@ class SupplyNetwork:
                     cells[tuple(np.asarray(run).T)] = True
         return reached, cells
 
-    def supplied_at(self, cell, reached_cells: np.ndarray) -> bool:
-        """Whether a reached road cell lies within the off-road carry of a cell."""
+    def supplied_at(self, cell, reached_cells: np.ndarray,
+                    open_ground: np.ndarray | None = None) -> bool:
+        """Whether the off-road carry gets from a reached road cell to a cell.
+
+        The road cell must lie within ``offroad_km``; with ``open_ground`` (cells outside the
+        enemy's zones or contested by the side's own) the porters must also find a way to it
+        over open ground near the battalion (its own cell and neighbours count as open).
+        """
         x, y = cell
         r = int(self.offroad_cells)
-        window = reached_cells[max(0, x - r): x + r + 1, max(0, y - r): y + r + 1]
+        x0, y0 = max(0, x - r), max(0, y - r)
+        window = reached_cells[x0: x + r + 1, y0: y + r + 1]
         if not window.any():
             return False
         wx, wy = np.nonzero(window)
-        dx = wx + max(0, x - r) - x
-        dy = wy + max(0, y - r) - y
-        return bool((dx * dx + dy * dy <= self.offroad_cells ** 2).any())
+        near = (wx + x0 - x) ** 2 + (wy + y0 - y) ** 2 <= self.offroad_cells ** 2
+        if not near.any():
+            return False
+        if open_ground is None:
+            return True
+        ground = open_ground[x0: x + r + 1, y0: y + r + 1].copy()
+        if ground.all():
+            return True
+        ground[max(0, x - 1) - x0: x + 2 - x0, max(0, y - 1) - y0: y + 2 - y0] = True
+        labels, _ = ndimage.label(ground, structure=SQUARE)
+        return bool((labels[wx[near], wy[near]] == labels[x - x0, y - y0]).any())
 
     def nodes_near(self, cell) -> list[str]:
         """Road nodes within the off-road carry of a cell, nearest first."""

@@ -117,6 +117,9 @@ class Weather:
         self._orographic = monthly_precip_mm(elevation_m, 1.0, params) / monthly_precip_mm(
             params.reference_height_m, 1.0, params)
         self._cloud = elevation_m >= params.fog_above_m
+        light, heavy = params.light_precip_rate_factor, params.heavy_precip_rate_factor
+        self._light_factor = np.where(self._cloud, light * params.fog_rate_factor, light)
+        self._heavy_factor = np.where(self._cloud, heavy * params.fog_rate_factor, heavy)
         shape = elevation_m.shape
         self.temperature_c = np.zeros(shape)
         self.wind_ms = np.zeros(shape)
@@ -128,8 +131,13 @@ class Weather:
         self.fresh_snow_m = np.zeros(shape)
         self.fog = np.zeros(shape, dtype=bool)
         self.rate_factor = np.ones(shape)
-        self._fresh: deque[tuple[float, np.ndarray]] = deque()
+        self._fresh: deque[tuple[float, np.ndarray | None]] = deque()
         self._fresh_sum = np.zeros(shape)
+        self._spare: list[np.ndarray] = []
+        self._snow = np.zeros(shape)
+        self._work = np.zeros(shape)
+        self._mask = np.zeros(shape, dtype=bool)
+        self._precip_key: tuple[float, float] | None = None
         self.anomaly_c = 0.0
         self.wind_log_anomaly = 0.0
         self.wet = False
@@ -140,7 +148,10 @@ class Weather:
     # ------------------------------------------------------------------ the update
 
     def advance(self, start: dt.datetime, hours: float) -> None:
-        """Weather of the period [start, start + hours): one vectorised update of every layer."""
+        """Weather of the period [start, start + hours): one vectorised update of every layer.
+
+        The layers are updated in place.
+        """
         p = self.p
         mid = start + dt.timedelta(hours=hours / 2.0)
         day_of_year = mid.timetuple().tm_yday + mid.hour / 24.0
@@ -153,58 +164,98 @@ class Weather:
         diurnal = 0.0 if hours >= 24 else diurnal_c(mid.hour + mid.minute / 60.0, p)
         offset = self.temperature_offset_c + (forcing.temperature_offset_c if forcing else 0.0)
         reference, above, below = lapse_profile(day_of_year, p)
-        self.temperature_c = (reference + diurnal + self.anomaly_c + offset
-                              - above * self._km_above - below * self._km_below)
+        temperature, work = self.temperature_c, self._work
+        np.multiply(self._km_above, above, out=temperature)
+        np.subtract(reference + diurnal + self.anomaly_c + offset, temperature, out=temperature)
+        np.multiply(self._km_below, below, out=work)
+        temperature -= work
 
         if forcing is not None and forcing.precipitation_mm_per_day is not None:
             day_mm, wet = forcing.precipitation_mm_per_day, forcing.precipitation_mm_per_day > 0
         else:
             day_mm, wet = self.day_precip_mm, self.wet
-        self.precip_mm = self._orographic * (day_mm * hours / 24.0) if wet else np.zeros_like(
-            self.elevation_m)
-        snowing = self.temperature_c < p.snow_below_c
-        snow_mm = np.where(snowing, self.precip_mm * self.snowfall_multiplier, 0.0)
-        self._snowpack(snow_mm, hours)
+        self._precipitation(day_mm * hours / 24.0 if wet else None, hours)
+        snow = None
+        if wet:
+            snowing = np.less(temperature, p.snow_below_c, out=self._mask)
+            if snowing.any():
+                snow = np.multiply(self.precip_mm, snowing, out=self._snow)
+                if self.snowfall_multiplier != 1.0:
+                    snow *= self.snowfall_multiplier
+        self._snowpack(snow, hours)
 
         wind_factor = forcing.wind_factor if forcing else 1.0
         base = p.wind_median_ms * math.exp(self.wind_log_anomaly) * wind_factor
         if wet:
             base *= p.storm_wind_factor
-        self.wind_ms = base * self.exposure
-        if wet:
-            self.fog = self._cloud
-            rate_mm_day = self.precip_mm * 24.0 / hours
-            factor = np.where(rate_mm_day >= p.heavy_precip_mm_per_day,
-                              p.heavy_precip_rate_factor, p.light_precip_rate_factor)
-            self.rate_factor = np.where(self.fog, factor * p.fog_rate_factor, factor)
-        else:
-            self.fog = np.zeros_like(self._cloud)
-            self.rate_factor = np.ones_like(self.elevation_m)
+        np.multiply(self.exposure, base, out=self.wind_ms)
 
-    def _snowpack(self, snow_mm: np.ndarray, hours: float) -> None:
+    def _precipitation(self, step_mm: float | None, hours: float) -> None:
+        """Precipitation, fog and march-rate factor of a step (None: dry); kept while unchanged."""
+        key = None if step_mm is None else (step_mm, hours)
+        if key == self._precip_key:
+            return
+        self._precip_key = key
+        if key is None:
+            self.precip_mm.fill(0.0)
+            self.fog.fill(False)
+            self.rate_factor.fill(1.0)
+            return
+        np.multiply(self._orographic, step_mm, out=self.precip_mm)
+        np.copyto(self.fog, self._cloud)
+        rate_mm_day = np.multiply(self.precip_mm, 24.0, out=self._work)
+        rate_mm_day /= hours
+        heavy = np.greater_equal(rate_mm_day, self.p.heavy_precip_mm_per_day, out=self._mask)
+        np.copyto(self.rate_factor, self._light_factor)
+        np.copyto(self.rate_factor, self._heavy_factor, where=heavy)
+
+    def _snowpack(self, snow_mm: np.ndarray | None, hours: float) -> None:
+        """Add the step's snow water (None: nothing falls), settle, melt and age the pack.
+
+        Snow melts only where it is above freezing; elsewhere the pack keeps its water.
+        """
         p = self.p
-        new_depth = snow_mm / p.fresh_snow_density_kg_m3
-        old_swe = self.swe_mm
-        total = old_swe + snow_mm
+        fresh_density = p.fresh_snow_density_kg_m3
+        swe, density = self.swe_mm, self.density_kg_m3
+        np.multiply(swe, density, out=density)
+        if snow_mm is not None:
+            density += np.multiply(snow_mm, fresh_density, out=self._work)
+            swe += snow_mm
+        bare = np.less_equal(swe, 0.0, out=self._mask)
         with np.errstate(invalid="ignore", divide="ignore"):
-            mixed = np.where(total > 0, (old_swe * self.density_kg_m3
-                                         + snow_mm * p.fresh_snow_density_kg_m3) / total,
-                             p.fresh_snow_density_kg_m3)
+            np.divide(density, swe, out=density)
+        np.copyto(density, fresh_density, where=bare)
         settle = math.exp(-hours / 24.0 / p.settling_timescale_days)
-        self.density_kg_m3 = p.settled_snow_density_kg_m3 - (
-            p.settled_snow_density_kg_m3 - mixed) * settle
-        melt = p.melt_mm_per_degree_day * np.maximum(self.temperature_c, 0.0) * hours / 24.0
-        self.swe_mm = np.maximum(total - melt, 0.0)
-        self.snow_depth_m = self.swe_mm / self.density_kg_m3
-        self.snowfall_m = new_depth
+        np.subtract(p.settled_snow_density_kg_m3, density, out=density)
+        density *= settle
+        np.subtract(p.settled_snow_density_kg_m3, density, out=density)
+        melting = np.flatnonzero((self.temperature_c > 0.0) & ~bare)
+        if melting.size:
+            melt = np.take(self.temperature_c, melting)
+            melt *= p.melt_mm_per_degree_day
+            melt *= hours
+            melt /= 24.0
+            np.put(swe, melting, np.maximum(np.take(swe, melting) - melt, 0.0))
+        np.divide(swe, density, out=self.snow_depth_m)
+
+        new_depth = None
+        if snow_mm is None:
+            self.snowfall_m.fill(0.0)
+        else:
+            np.divide(snow_mm, fresh_density, out=self.snowfall_m)
+            new_depth = self._spare.pop() if self._spare else np.empty_like(self.snowfall_m)
+            np.copyto(new_depth, self.snowfall_m)
+            self._fresh_sum += new_depth
         self._fresh.append((hours, new_depth))
-        self._fresh_sum += new_depth
         kept = sum(h for h, _ in self._fresh)
         while self._fresh and kept - self._fresh[0][0] >= p.fresh_snow_hours:
             hours_out, depth_out = self._fresh.popleft()
             kept -= hours_out
-            self._fresh_sum -= depth_out
-        self.fresh_snow_m = np.clip(np.minimum(self._fresh_sum, self.snow_depth_m), 0.0, None)
+            if depth_out is not None:
+                self._fresh_sum -= depth_out
+                self._spare.append(depth_out)
+        np.minimum(self._fresh_sum, self.snow_depth_m, out=self.fresh_snow_m)
+        np.maximum(self.fresh_snow_m, 0.0, out=self.fresh_snow_m)
 
     def _new_day(self, day: dt.date) -> None:
         p = self.p
@@ -237,6 +288,7 @@ class Weather:
         while when < start:
             self.advance(when, 24.0)
             when += dt.timedelta(days=1)
+        self._spare += [depth for _, depth in self._fresh if depth is not None]
         self._fresh.clear()
-        self._fresh_sum = np.zeros_like(self._fresh_sum)
-        self.fresh_snow_m = np.zeros_like(self.fresh_snow_m)
+        self._fresh_sum.fill(0.0)
+        self.fresh_snow_m.fill(0.0)

@@ -24,3 +24,21 @@ def test_encirclement_hunger_quality_and_surprise_lower_the_breakpoint():
     assert effective_breakpoint(0.2, "good", False, False, False, P) < base
     assert effective_breakpoint(0.2, "poor", False, True, False, P) < base
     assert effective_breakpoint(0.2, "good", False, True, True, P) < base
+
+
+def test_a_withdrawing_battalion_that_rallies_goes_on_to_the_exits(scenario):
+    from sim.agents import UnitState
+    from sim.model import KalbajarModel
+
+    model = KalbajarModel(scenario, rng=0)
+    model.run_for(100)  # the Murov crossed: battalions forward of the exits
+    exits = {model.world.places[p] for p in scenario.sides["azerbaijan"].plan.withdrawal.to}
+    unit = next(u for u in model.side_units("azerbaijan")
+                if u.in_field and u.coordinate not in exits and not u.unit_type.road_bound)
+    unit.withdrawing = True
+    unit.resupplying = True
+    unit.fall_back("omar_pass", state=UnitState.BROKEN)  # routed to the nearest post
+    unit.rally()
+    assert unit.objective_cell in exits and unit.state == UnitState.MARCHING
+    model.manage_supply_pause(unit, model.supplied_cells["azerbaijan"])
+    assert not unit.resupplying and unit.objective_cell in exits

@@ -66,6 +66,24 @@ def test_a_ring_of_enemy_zones_makes_a_pocket():
     assert control.pocket_free("blue", (2, 2), supplied)
 
 
+def test_a_lone_enemy_in_contact_makes_no_pocket():
+    from sim.control import Control
+
+    control = Control((30, 30), ["blue", "red"], {}, {}, zoc_radius_cells=4.0)
+    supplied = np.zeros((30, 30), dtype=bool)
+    supplied[0, :] = True
+
+    class Post:
+        side = "red"
+        unique_id = 7
+        coordinate = (16, 15)
+
+    control.update_zones([Post()])
+    # one cell from the enemy, deep inside its zone: the blue battalion can still fall back
+    assert control.enemy_zoc("blue")[15, 15]
+    assert control.pocket_free("blue", (15, 15), supplied)
+
+
 def test_a_snow_closed_pass_carries_no_supply():
     model = KalbajarModel(load_scenario(POSTS, QUIET), rng=0)
     omar = next(r for r in model.passes.roads if r.edge.v == "omar_pass")

@@ -119,3 +119,21 @@ def test_weather_is_reproducible_from_the_seed():
         weather.spin_up(dt.datetime(1994, 1, 1), 60)
         runs.append(weather.snow_depth_m.copy())
     assert np.array_equal(*runs)
+
+
+def test_layers_updated_in_place_follow_wet_and_dry_steps():
+    wet = dict(precipitation_mm_per_day=20.0, temperature_offset_c=-5.0)
+    forcing = [WeatherForcing(start=dt.date(1994, 1, 10), end=dt.date(1994, 1, 10), **wet),
+               WeatherForcing(start=dt.date(1994, 1, 11), end=dt.date(1994, 1, 11),
+                              precipitation_mm_per_day=0.0),
+               WeatherForcing(start=dt.date(1994, 1, 12), end=dt.date(1994, 1, 12), **wet)]
+    weather = Weather(HEIGHTS, 1000.0, P, np.random.default_rng(4), forcing=forcing)
+    when = dt.datetime(1994, 1, 10)
+    for _ in range(12):
+        weather.advance(when, 6.0)
+        single = Weather(HEIGHTS, 1000.0, P, np.random.default_rng(4), forcing=forcing)
+        single.advance(when, 6.0)
+        for layer in ("precip_mm", "fog", "rate_factor"):
+            assert np.array_equal(getattr(weather, layer), getattr(single, layer)), (when, layer)
+        assert (weather.snowfall_m > 0).any() == (when.day != 11)
+        when += dt.timedelta(hours=6)
