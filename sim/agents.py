@@ -18,7 +18,6 @@ from .morale import draw_breakpoint
 from .movement import leg_time_h
 from .routing import NO_PATH
 from .scenario import Posture, Quality, Task, UnitType
-from .terrain import TerrainClass
 
 LOSS_CAUSES = ("killed", "wounded", "missing", "cold_injured", "cold_dead", "avalanche_dead")
 DEATH_CAUSES = ("killed", "cold_dead", "avalanche_dead")
@@ -183,7 +182,7 @@ class Battalion(CellAgent):
     @property
     def sheltered(self) -> bool:
         """Whether the battalion stands in a village or town (under a roof at rest)."""
-        return self.cell.coordinate in urban_cells(self.model)
+        return self.cell.coordinate in self.model.world.terrain.urban_cells
 
     @property
     def posture(self) -> Posture:
@@ -339,15 +338,6 @@ class Battalion(CellAgent):
             p = self.model.spec.parameters.cold
             rate = p.fatigue_recovery_sheltered if self.sheltered else p.fatigue_recovery_open
             self.fatigue_days = max(0.0, self.fatigue_days - rate * days)
-
-
-def urban_cells(model) -> frozenset[tuple[int, int]]:
-    """Cells of villages and towns on the model's terrain (built once per model)."""
-    cells = model.__dict__.get("_urban_cells")
-    if cells is None:
-        urban = model.world.terrain.terrain_class == TerrainClass.URBAN
-        cells = model._urban_cells = frozenset(map(tuple, np.argwhere(urban).tolist()))
-    return cells
 
 
 class Depot(FixedAgent):

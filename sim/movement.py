@@ -20,9 +20,6 @@ import numpy as np
 
 from .parameters import MovementParameters
 
-_BOOLS = (bool, np.bool_)
-_SCALARS = (float, int, np.floating, np.integer)
-
 
 def base_rate_km_per_h(on_road, night, p: MovementParameters):
     """FM 21-18 planning rate on level ground, in km/h, by road/cross-country and day/night."""
@@ -42,48 +39,16 @@ def snow_rate_factor(snow_depth_m, on_road, p: MovementParameters, oversnow_gear
     with skis or snowshoes (``oversnow_gear``) keep at least the FM 31-70 snowshoe rate. On a
     road, trodden and cleared snow counts at ``road_snow_depth_share`` of its depth.
     """
-    depths = [0.0, p.snow_deep_depth_m, p.snow_immobile_depth_m]
-    factors = [1.0, p.snow_deep_rate_factor, p.snow_immobile_rate_factor]
-    if isinstance(on_road, _BOOLS):
-        if isinstance(snow_depth_m, _SCALARS):
-            depth = float(snow_depth_m)
-            factor = _interp(depth * p.road_snow_depth_share if on_road else depth, depths,
-                             factors)
-            if oversnow_gear:
-                factor = _maximum(factor, p.snowshoe_rate_factor)
-            return np.float64(factor)
-        depth = np.asarray(snow_depth_m, dtype=float)
-        if on_road:
-            depth = depth * p.road_snow_depth_share
-    else:
-        depth = np.asarray(snow_depth_m, dtype=float)
-        depth = np.where(np.asarray(on_road, dtype=bool), depth * p.road_snow_depth_share, depth)
-    factor = np.interp(depth, depths, factors)
+    depth = np.asarray(snow_depth_m, dtype=float)
+    depth = np.where(np.asarray(on_road, dtype=bool), depth * p.road_snow_depth_share, depth)
+    factor = np.interp(
+        depth,
+        [0.0, p.snow_deep_depth_m, p.snow_immobile_depth_m],
+        [1.0, p.snow_deep_rate_factor, p.snow_immobile_rate_factor],
+    )
     if oversnow_gear:
         factor = np.maximum(factor, p.snowshoe_rate_factor)
     return factor
-
-
-def _interp(x: float, xp, fp) -> float:
-    """:func:`numpy.interp` of one value, with numpy's arithmetic (for per-leg calls)."""
-    if x != x:
-        return x
-    if x > xp[-1]:
-        return fp[-1]
-    if x < xp[0]:
-        return fp[0]
-    j = 0
-    while j + 1 < len(xp) and x >= xp[j + 1]:
-        j += 1
-    if j == len(xp) - 1 or x == xp[j]:
-        return fp[j]
-    slope = (fp[j + 1] - fp[j]) / (xp[j + 1] - xp[j])
-    return slope * (x - xp[j]) + fp[j]
-
-
-def _maximum(a: float, b: float) -> float:
-    """:func:`numpy.maximum` of two floats (NaN wins)."""
-    return a if a >= b or a != a else b
 
 
 def march_rate_km_per_h(slope_deg, on_road, night, snow_depth_m, p: MovementParameters,
@@ -101,12 +66,6 @@ def march_rate_km_per_h(slope_deg, on_road, night, snow_depth_m, p: MovementPara
 def leg_time_h(distance_km, climb_m, slope_deg, on_road, night, snow_depth_m,
                p: MovementParameters, oversnow_gear=False):
     """Hours to march a leg: horizontal time plus Naismith's ascent time; inf if impassable."""
-    if isinstance(on_road, _BOOLS) and isinstance(night, _BOOLS) and all(
-            isinstance(v, _SCALARS) for v in (distance_km, climb_m, slope_deg, snow_depth_m)):
-        hours = _leg_time_h(distance_km, climb_m, slope_deg, on_road, night, snow_depth_m, p,
-                            oversnow_gear)
-        if hours is not None:
-            return hours
     rate = march_rate_km_per_h(slope_deg, on_road, night, snow_depth_m, p, oversnow_gear)
     ascent_h = np.maximum(np.asarray(climb_m, dtype=float), 0.0) / p.naismith_ascent_m_per_h
     with np.errstate(divide="ignore"):
@@ -114,25 +73,6 @@ def leg_time_h(distance_km, climb_m, slope_deg, on_road, night, snow_depth_m,
     # Ascent is slowed by snow as much as the horizontal part.
     factor = snow_rate_factor(snow_depth_m, on_road, p, oversnow_gear)
     return flat_h + ascent_h / factor
-
-
-def _leg_time_h(distance_km, climb_m, slope_deg, on_road, night, snow_depth_m,
-                p: MovementParameters, oversnow_gear):
-    """:func:`leg_time_h` of one leg in plain floats (the same arithmetic).
-
-    None when the snow factor is not positive and finite, for the array code to handle.
-    """
-    factor = float(snow_rate_factor(snow_depth_m, on_road, p, oversnow_gear))
-    if not factor > 0.0 or factor == np.inf:
-        return None
-    if night:
-        base = p.road_night_km_per_h if on_road else p.cross_country_night_km_per_h
-    else:
-        base = p.road_day_km_per_h if on_road else p.cross_country_day_km_per_h
-    rate = 0.0 if slope_deg > p.max_slope_deg else base * factor
-    ascent_h = _maximum(float(climb_m), 0.0) / p.naismith_ascent_m_per_h
-    flat_h = float(distance_km) / rate if rate > 0 else np.inf
-    return np.float64(flat_h + ascent_h / factor)
 
 
 def march_rate_km_per_day(slope_deg, on_road, snow_depth_m, p: MovementParameters,

@@ -153,6 +153,7 @@ class Terrain:
         )
         self.slope_deg = slope_degrees(self.elevation_m, self.cell_size_m)
         self.terrain_class = self._classify(slope_rolling_deg, slope_rugged_deg, tree_line_m)
+        self.urban_cells: set[tuple[int, int]] = set()
 
     def _classify(self, rolling_deg: float, rugged_deg: float, tree_line_m: float) -> np.ndarray:
         classes = np.full(self.elevation_m.shape, TerrainClass.FLAT_BARE, dtype=np.int8)
@@ -168,6 +169,7 @@ class Terrain:
         for x, y in cells:
             if self.terrain_class[x, y] != TerrainClass.WATER:
                 self.terrain_class[x, y] = TerrainClass.URBAN
+                self.urban_cells.add((int(x), int(y)))
 
     @property
     def shape(self) -> tuple[int, int]:
