@@ -12,8 +12,10 @@
 from __future__ import annotations
 
 import numpy as np
+from scipy import ndimage
 
 NOBODY = -1
+SQUARE = ndimage.generate_binary_structure(2, 2)
 
 
 def disk_offsets(radius_cells: float) -> np.ndarray:
@@ -135,25 +137,27 @@ class Control:
             free = ~self._enemy_zoc[side][where]
             self.cells[where[0][free], where[1][free]] = self.index[side]
 
-    def pocket_free(self, side: str, cell, supplied_cells: np.ndarray) -> bool:
+    def linked_ground(self, side: str, supplied_cells: np.ndarray) -> np.ndarray:
+        """Cells joined to a side's supplied roads over open ground (outside any pocket).
+
+        Open ground is :meth:`open_ground`: a pocket is closed by enemy battalions' zones, and
+        a side's own zones contest them, so a lone enemy battalion in contact closes none.
+        """
+        labels, _ = ndimage.label(self.open_ground(side), structure=SQUARE)
+        linked = np.unique(labels[supplied_cells])
+        return np.isin(labels, linked[linked > 0]) | supplied_cells
+
+    def pocket_free(self, side: str, cell, supplied_cells: np.ndarray,
+                    linked: np.ndarray | None = None) -> bool:
         """Whether ground open to a side links a cell to its supplied roads (not a pocket).
 
-        Open ground is every cell outside the zones of control of other sides (a pocket is
-        closed by enemy battalions). The battalion's own zone counts as open: its zone contests
-        the enemy's, so a lone enemy battalion in contact cannot pocket it; a ring of them can.
+        The cell and its neighbours count as open, so the ground within two cells decides.
+        ``linked`` may pass :meth:`linked_ground`, computed once for all of a side's battalions.
         """
-        from scipy import ndimage
-
-        open_ground = ~self.enemy_zoc(side)
-        own = np.asarray(cell) + self._disk
-        inside = ((own[:, 0] >= 0) & (own[:, 0] < self.shape[0]) & (own[:, 1] >= 0)
-                  & (own[:, 1] < self.shape[1]))
-        open_ground[tuple(own[inside].T)] = True
+        if linked is None:
+            linked = self.linked_ground(side, supplied_cells)
         x, y = cell
-        open_ground[max(0, x - 1): x + 2, max(0, y - 1): y + 2] = True
-        labels, _ = ndimage.label(open_ground, structure=np.ones((3, 3), dtype=bool))
-        here = labels[x, y]
-        return bool(here and (supplied_cells & (labels == here)).any())
+        return bool(linked[max(0, x - 2): x + 3, max(0, y - 2): y + 3].any())
 
     def open_ground(self, side: str) -> np.ndarray:
         """Cells a side's porters can cross: outside other sides' zones or inside its own."""

@@ -42,7 +42,7 @@ from .movement import cell_rate_factors, ground_rate_factors
 from .passes import PassConditions
 from .plans import Commander
 from .scenario import Posture, Quality, Scenario, Task, UnitType
-from .supply import SupplyNetwork
+from .supply import CutOff, SupplyNetwork
 from .terrain import TerrainClass
 from .weather import Weather
 from .world import build_world
@@ -113,6 +113,7 @@ class KalbajarModel(mesa.Model):
         self._edges_seen_open: dict[str, set] = {sid: set() for sid in scenario.sides}
         self._edge_blocked_since: dict[str, dict] = {sid: {} for sid in scenario.sides}
         self.supplied_cells: dict[str, np.ndarray] = {}
+        self.carried_cells: dict[str, np.ndarray] = {}
         self._place_at = {cell: place for place, cell in self.world.places.items()}
 
         arriving_later = scenario.reinforcement_ids()
@@ -336,29 +337,28 @@ class KalbajarModel(mesa.Model):
         step_days = self.spec.step_hours / 24.0 if announce else 0.0
         closed = self.passes.closed_edges()
         for side in self.spec.sides:
+            units = [u for u in self.side_units(side) if u.in_field]
             blocked = self.supply.blockages(side, self.control, closed)
             _, reached = self.supply.reachable(side, self.depots[side], self.control, blocked)
+            ground = self.porter_ground(side, units)
+            carried = self.supply.carry_area(reached, ground)
             self.supplied_cells[side] = reached
-            open_ground = self.control.open_ground(side)
+            self.carried_cells[side] = carried
             by_enemy = {k: b for k, b in blocked.items() if b.cause != "snow"}
             self._enemy_blocked[side] = by_enemy
             self._note_road_cuts(side, by_enemy, announce)
-            reach_without_snow: dict[bool, np.ndarray] = {}
-            for unit in self.side_units(side):
-                if not unit.in_field:
-                    continue
-                unit.supply_path = self.supply.supplied_at(unit.coordinate, reached, open_ground)
+            cut_off = CutOff(self.supply, self.control, side, self.depots[side], blocked,
+                             reached, ground, self._edges_seen_open[side])
+            for unit in units:
+                unit.supply_path = bool(carried[unit.coordinate])
                 if unit.supply_path:
                     unit.supply_days = min(p.carried_days,
                                            unit.supply_days + p.resupply_days_per_day * step_days)
                     unit.ammunition_days = self.spec.parameters.combat.ammunition_days
                 unit.supply_days = max(0.0, unit.supply_days - step_days)
                 if announce:
-                    self.manage_supply_pause(unit, reached)
-                pocket = not unit.supply_path and (
-                    self._cut_by_enemy(side, unit, blocked, reach_without_snow)
-                    or not self.control.pocket_free(side, unit.coordinate, reached))
-                if not pocket:
+                    self.manage_supply_pause(unit, carried)
+                if unit.supply_path or not cut_off.pocketed(unit.coordinate):
                     if unit.encircled and announce:
                         self.log_event("broke_out", unit=unit.battalion_id,
                                        cause="linked up with own lines",
@@ -374,30 +374,14 @@ class KalbajarModel(mesa.Model):
                         unit.broken or unit.supply_days <= 0):
                     self.break_out(unit)
 
-    def _cut_by_enemy(self, side: str, unit: Battalion, blocked: dict,
-                      reach: dict[bool, np.ndarray]) -> bool:
-        """Whether the enemy alone cuts a battalion off from its supply.
-
-        A cut is an enemy battalion's zone across a road, or an enemy-held place on a road the
-        side's supply had used (roads running into enemy country are not cuts). Once the snow
-        clears the roads back would still be shut, and with the cuts lifted they would be open.
-        ``reach`` caches, for the step, the cells the side's supply reaches with snow closures
-        lifted, with and without the enemy (its cuts and its zones across the off-road carry).
-        """
-        cuts = frozenset(k for k, b in blocked.items() if b.cause == "zoc" or (
-            b.cause == "held" and k in self._edges_seen_open[side]))
-        if not cuts:
-            return False
-
-        def supplied_without_snow(lift_cuts: bool) -> bool:
-            if lift_cuts not in reach:
-                reach[lift_cuts] = self.supply.reachable(
-                    side, self.depots[side], self.control, blocked,
-                    lifted=cuts if lift_cuts else frozenset(), ignore_snow=True)[1]
-            ground = None if lift_cuts else self.control.open_ground(side)
-            return self.supply.supplied_at(unit.coordinate, reach[lift_cuts], ground)
-
-        return not supplied_without_snow(False) and supplied_without_snow(True)
+    def porter_ground(self, side: str, units=None) -> np.ndarray:
+        """Cells a side's porters may cross: open ground and the cells its battalions stand on."""
+        ground = self.control.open_ground(side).copy()
+        if units is None:
+            units = [u for u in self.side_units(side) if u.in_field]
+        if units:
+            ground[tuple(np.array([u.coordinate for u in units]).T)] = True
+        return ground
 
     def _note_road_cuts(self, side: str, by_enemy: dict, announce: bool) -> None:
         """Log the enemy cutting (and reopening) road edges this side's supply had used."""
@@ -436,7 +420,7 @@ class KalbajarModel(mesa.Model):
             roads[road] = min(since, roads.get(road, since))
         return roads
 
-    def manage_supply_pause(self, unit: Battalion, reached: np.ndarray) -> None:
+    def manage_supply_pause(self, unit: Battalion, carried: np.ndarray) -> None:
         """An attack that has run out of supplies pulls back to restock (culminating point).
 
         The battalion falls back to the nearest supplied place its side holds and resumes its
@@ -456,7 +440,7 @@ class KalbajarModel(mesa.Model):
         if (unit.supplied or unit.supply_path or not attacking or unit.withdrawing
                 or unit.broken or unit.encircled):
             return
-        base = self.supplied_place(unit, reached)
+        base = self.supplied_place(unit, carried)
         if base is None:
             return
         unit.resupplying = True
@@ -464,13 +448,12 @@ class KalbajarModel(mesa.Model):
         self.log_event("falls_back_for_supply", unit=unit.battalion_id, cause="out of supplies",
                        place=base)
 
-    def supplied_place(self, unit: Battalion, reached: np.ndarray) -> str | None:
+    def supplied_place(self, unit: Battalion, carried: np.ndarray) -> str | None:
         """The nearest place (by march time) the battalion's side holds and can supply."""
         candidates = {place: self.world.places[place]
                       for place, owner in self.control.owner.items()
                       if owner == unit.side
-                      and self.supply.supplied_at(self.world.places[place], reached,
-                                                  self.control.open_ground(unit.side))}
+                      and carried[self.world.places[place]]}
         return unit.graph.nearest(unit.coordinate, candidates)
 
     def encircle(self, unit: Battalion, blocked) -> None:

@@ -79,17 +79,18 @@ class MarchGraph:
         slope = np.degrees(np.arctan(np.abs(climb) / (dist * 1000.0)))
         return src, dst, dist, climb, slope
 
-    def _rebase(self) -> None:
-        """Hours of every leg on bare ground by day, after road flags changed.
+    def _rebase(self, ids: np.ndarray | None = None) -> None:
+        """Hours of every leg (or of legs ``ids``) on bare ground by day, after road flags changed.
 
         Updated in place, so that views share them.
         """
-        hours = leg_time_h(self._dist_km, self._climb_m, self._slope, self._on_road, False, 0.0,
-                           self.params)
-        if getattr(self, "day_hours", None) is None or self.day_hours.shape != hours.shape:
+        legs = slice(None) if ids is None else ids
+        hours = leg_time_h(self._dist_km[legs], self._climb_m[legs], self._slope[legs],
+                           self._on_road[legs], False, 0.0, self.params)
+        if getattr(self, "day_hours", None) is None or self.day_hours.shape != self._dist_km.shape:
             self.day_hours = hours
         else:
-            self.day_hours[:] = hours
+            self.day_hours[legs] = hours
 
     def leg_hours(self, snow_depth_m: np.ndarray | None = None,
                   rate_factor: np.ndarray | None = None) -> np.ndarray:
@@ -265,6 +266,6 @@ class MarchGraph:
         ids = ids[ids >= 0]
         if on_road is not None:
             self._on_road[ids] = on_road
-            self._rebase()
+            self._rebase(ids)
         if blocked is not None:
             self.blocked[ids] = blocked

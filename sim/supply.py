@@ -6,8 +6,9 @@ ends is a place held by an enemy, or one of its cells lies inside an enemy zone 
 not by the country the enemy claims. Supply still runs along a blocked edge from a reached end
 up to the first blocked cell (the road behind a battalion advancing on an enemy-held pass).
 A battalion is on a supply path when the off-road carry from a road cell so reached from one of
-its side's (not enemy-held) depots gets to it: within ``offroad_km``, over ground outside the
-enemy's zones of control or contested by its own battalions' zones. On a path its stock is
+its side's (not enemy-held) depots gets to it: a walk of at most ``offroad_km`` over ground
+outside the enemy's zones of control, contested by its own battalions' zones, or where its own
+battalions stand. On a path its stock is
 refilled; off it the stock runs down at one day a day (``combat_science.md`` §3.6: 8-12 kg
 per man per day in winter). With an empty stock a battalion is *unsupplied*: no food or fuel
 (cold protection falls) and little ammunition; without a supply path its wounded and
@@ -24,9 +25,26 @@ from dataclasses import dataclass
 
 import networkx as nx
 import numpy as np
-from scipy import ndimage
 
-SQUARE = ndimage.generate_binary_structure(2, 2)
+
+def octagonal_dilation(cells: np.ndarray, steps: int, within: np.ndarray | None = None
+                       ) -> np.ndarray:
+    """Cells at most ``steps`` cells' walk from the given ones, moving only inside ``within``.
+
+    The steps alternate between the 8- and the 4-neighbour squares: the octagonal distance,
+    the usual digital approximation of Euclidean distance (Rosenfeld & Pfaltz 1968,
+    "Distance functions on digital pictures").
+    """
+    area = cells.copy()
+    for step in range(steps):
+        grown = area.copy()
+        grown[1:] |= area[:-1]
+        grown[:-1] |= area[1:]
+        sideways = grown.copy() if step % 2 == 0 else area  # square step, or cross step
+        grown[:, 1:] |= sideways[:, :-1]
+        grown[:, :-1] |= sideways[:, 1:]
+        area |= grown if within is None else grown & within
+    return area
 
 
 @dataclass(frozen=True)
@@ -59,7 +77,18 @@ class SupplyNetwork:
         self.node_cells = {n: d["pos"] for n, d in self.graph.nodes(data=True)}
         self._node_xy = np.array(list(self.node_cells.values()), dtype=float)
         self._node_names = list(self.node_cells)
-        self._heights = elevation_m
+        self._neighbours: dict[str, list[tuple[str, tuple[str, str]]]] = {
+            node: [] for node in self.graph.nodes}
+        for u, v in self.edges:
+            self._neighbours[u].append((v, (u, v)))
+            self._neighbours[v].append((u, (u, v)))
+        # Each edge's cells from either end, as index arrays, and as far as its crest.
+        self._runs = {(key, end): tuple(np.asarray(edge.cells_from(end)).T)
+                      for key, edge in self.edges.items() for end in key}
+        self._runs_to_crest = {
+            run_key: (run[0][:top], run[1][:top])
+            for run_key, run in self._runs.items()
+            for top in [int(np.argmax(elevation_m[run]))]}
 
     def blockages(self, side: str, control, closed_edges: set[tuple[str, str]]
                   ) -> dict[tuple[str, str], Blockage]:
@@ -105,64 +134,44 @@ class SupplyNetwork:
         blocked = {k: b for k, b in blocked.items()
                    if not (b.cause == "snow" and ignore_snow)
                    and not (b.cause != "snow" and k in lifted)}
-        usable = nx.Graph()
-        usable.add_nodes_from(self.graph.nodes)
-        usable.add_edges_from(key for key in self.edges if key not in blocked)
         sources = [d for d in depots if control.owner.get(d) in (None, side)]
-        reached: set[str] = set()
-        for depot in sources:
-            if depot not in reached:
-                reached |= nx.node_connected_component(usable, depot)
+        reached: set[str] = set(sources)
+        frontier = list(sources)
+        while frontier:
+            node = frontier.pop()
+            for other, key in self._neighbours[node]:
+                if other not in reached and key not in blocked:
+                    reached.add(other)
+                    frontier.append(other)
         cells = np.zeros(control.shape, dtype=bool)
         for depot in sources:
             cells[self.node_cells[depot]] = True
         stop = control.enemy_zoc(side)
-        for key, edge in self.edges.items():
-            ends = [n for n in key if n in reached]
-            if not ends:
-                continue
+        for key in self.edges:
             reason = blocked.get(key)
-            if reason is None:
-                cells[self._edge_cells[key]] = True
-                continue
-            for end in ends:
-                run = edge.cells_from(end)
+            for end in key:
+                if end not in reached:
+                    continue
+                if reason is None:
+                    cells[self._edge_cells[key]] = True
+                    break
                 if reason.cause == "snow":
-                    top = int(np.argmax([self._heights[c] for c in run]))
-                    run = run[:top]
-                else:
-                    flags = stop[tuple(np.asarray(run).T)]
-                    run = run[: int(np.argmax(flags)) if flags.any() else len(run)]
-                if run:
-                    cells[tuple(np.asarray(run).T)] = True
+                    cells[self._runs_to_crest[key, end]] = True
+                    continue
+                run = self._runs[key, end]
+                flags = stop[run]
+                length = int(np.argmax(flags)) if flags.any() else len(flags)
+                cells[run[0][:length], run[1][:length]] = True
         return reached, cells
 
-    def supplied_at(self, cell, reached_cells: np.ndarray,
-                    open_ground: np.ndarray | None = None) -> bool:
-        """Whether the off-road carry gets from a reached road cell to a cell.
+    def carry_area(self, reached_cells: np.ndarray,
+                   open_ground: np.ndarray | None = None) -> np.ndarray:
+        """Cells the off-road carry gets to from the reached road cells.
 
-        The road cell must lie within ``offroad_km``; with ``open_ground`` (cells outside the
-        enemy's zones or contested by the side's own) the porters must also find a way to it
-        over open ground near the battalion (its own cell and neighbours count as open).
+        The porters walk no more than ``offroad_km``; with ``open_ground`` (cells outside the
+        enemy's zones or contested by the side's own) only over open ground.
         """
-        x, y = cell
-        r = int(self.offroad_cells)
-        x0, y0 = max(0, x - r), max(0, y - r)
-        window = reached_cells[x0: x + r + 1, y0: y + r + 1]
-        if not window.any():
-            return False
-        wx, wy = np.nonzero(window)
-        near = (wx + x0 - x) ** 2 + (wy + y0 - y) ** 2 <= self.offroad_cells ** 2
-        if not near.any():
-            return False
-        if open_ground is None:
-            return True
-        ground = open_ground[x0: x + r + 1, y0: y + r + 1].copy()
-        if ground.all():
-            return True
-        ground[max(0, x - 1) - x0: x + 2 - x0, max(0, y - 1) - y0: y + 2 - y0] = True
-        labels, _ = ndimage.label(ground, structure=SQUARE)
-        return bool((labels[wx[near], wy[near]] == labels[x - x0, y - y0]).any())
+        return octagonal_dilation(reached_cells, int(self.offroad_cells), open_ground)
 
     def nodes_near(self, cell) -> list[str]:
         """Road nodes within the off-road carry of a cell, nearest first."""
@@ -200,3 +209,47 @@ class SupplyNetwork:
             if reason is not None and reason.cause != "snow":
                 cuts.append(reason)
         return cuts
+
+
+class CutOff:
+    """Whether a side's battalions off their supply path are cut off by the enemy, this step.
+
+    A battalion is pocketed when the enemy alone cuts it off, or when enemy zones of control
+    ring it (:meth:`sim.control.Control.linked_ground`). The enemy alone cuts it off when,
+    with the snow closures lifted, the carry would still not reach it, but would with the
+    enemy's cuts lifted as well. A cut is an enemy battalion's zone across a road, or an
+    enemy-held place on a road this side's supply had used (``seen_open``): roads running into
+    enemy country are not cuts. Each area is computed once for the side, when first needed.
+    """
+
+    def __init__(self, network: SupplyNetwork, control, side: str, depots: list[str],
+                 blocked: dict[tuple[str, str], Blockage], reached_cells: np.ndarray,
+                 porter_ground: np.ndarray, seen_open: set[tuple[str, str]]):
+        self.network, self.control, self.side, self.depots = network, control, side, depots
+        self.blocked, self.reached_cells, self.ground = blocked, reached_cells, porter_ground
+        self.cuts = frozenset(k for k, b in blocked.items() if b.cause == "zoc" or (
+            b.cause == "held" and k in seen_open))
+        self._areas: dict[str, np.ndarray] = {}
+
+    def _area(self, name: str) -> np.ndarray:
+        if name not in self._areas:
+            if name == "linked":
+                area = self.control.linked_ground(self.side, self.reached_cells)
+            else:
+                lifted = self.cuts if name == "without_cuts" else frozenset()
+                _, reached = self.network.reachable(self.side, self.depots, self.control,
+                                                    self.blocked, lifted=lifted, ignore_snow=True)
+                area = self.network.carry_area(
+                    reached, None if name == "without_cuts" else self.ground)
+            self._areas[name] = area
+        return self._areas[name]
+
+    def by_enemy(self, cell) -> bool:
+        """Whether the enemy's cuts alone keep the carry from a cell."""
+        return bool(self.cuts) and not self._area("without_snow")[cell] and bool(
+            self._area("without_cuts")[cell])
+
+    def pocketed(self, cell) -> bool:
+        """Whether a cell off the supply path is cut off by the enemy or ringed by its zones."""
+        return self.by_enemy(cell) or not self.control.pocket_free(
+            self.side, cell, self.reached_cells, linked=self._area("linked"))

@@ -74,13 +74,17 @@ def test_a_lone_enemy_in_contact_makes_no_pocket():
     supplied[0, :] = True
 
     class Post:
-        side = "red"
         unique_id = 7
-        coordinate = (16, 15)
 
-    control.update_zones([Post()])
-    # one cell from the enemy, deep inside its zone: the blue battalion can still fall back
+        def __init__(self, side, cell):
+            self.side, self.coordinate = side, cell
+
+    control.update_zones([Post("red", (16, 15))])
+    # one cell from the enemy, deep inside its zone, and with no zone of its own (broken)
     assert control.enemy_zoc("blue")[15, 15]
+    assert not control.pocket_free("blue", (15, 15), supplied)
+    # a battalion that holds together contests the enemy's zone with its own: it can fall back
+    control.update_zones([Post("red", (16, 15)), Post("blue", (15, 15))])
     assert control.pocket_free("blue", (15, 15), supplied)
 
 
