@@ -263,7 +263,7 @@ class Battalion(CellAgent):
                 self.state = UnitState.HOLDING
             return 0.0
         graph = self.graph
-        _, next_cell = graph.field_to(self.objective_cell)
+        _, next_cell = graph.field_to(self.objective_cell, start=self.coordinate)
         budget = hours + self.leg_hours_done
         while not self.at_objective:
             nxt = int(next_cell[graph.flat(self.coordinate)])

@@ -143,9 +143,11 @@ class Control:
         Open ground is :meth:`open_ground`: a pocket is closed by enemy battalions' zones, and
         a side's own zones contest them, so a lone enemy battalion in contact closes none.
         """
-        labels, _ = ndimage.label(self.open_ground(side), structure=SQUARE)
-        linked = np.unique(labels[supplied_cells])
-        return np.isin(labels, linked[linked > 0]) | supplied_cells
+        labels, count = ndimage.label(self.open_ground(side), structure=SQUARE)
+        linked = np.zeros(count + 1, dtype=bool)
+        linked[labels[supplied_cells]] = True
+        linked[0] = False
+        return linked[labels] | supplied_cells
 
     def pocket_free(self, side: str, cell, supplied_cells: np.ndarray,
                     linked: np.ndarray | None = None) -> bool:

@@ -184,11 +184,13 @@ class KalbajarModel(mesa.Model):
         """
         self.foot_graph.update(self.snow_depth_m, self.rate_factor)
         self.road_bound_graph.update(self.snow_depth_m, hours=self.foot_graph.hours)
+        opposed = {kind: np.maximum(base.hours, self.advance_hours)
+                   for kind, base in (("foot", self.foot_graph),
+                                      ("road_bound", self.road_bound_graph))}
         for side in self.spec.sides:
             enemy = self.control.enemy_cells(side).ravel()[self.foot_graph.destinations]
             for kind, base in (("foot", self.foot_graph), ("road_bound", self.road_bound_graph)):
-                hours = np.where(enemy, np.maximum(base.hours, self.advance_hours), base.hours)
-                self.graphs[(side, kind)].set_hours(hours)
+                self.graphs[(side, kind)].set_hours(np.where(enemy, opposed[kind], base.hours))
         self._routes_planned_at = self.time
 
     def collect(self) -> None:

@@ -149,12 +149,23 @@ class MarchGraph:
         return clone
 
     def set_hours(self, hours: np.ndarray) -> None:
-        """Set the weight of every leg directly; clears routes."""
+        """Set the weight of every leg directly; clears routes.
+
+        The search matrices are refilled when next searched.
+        """
         self.hours = hours
-        self.matrix.data = hours[self._perm]
-        self._reverse.data = hours[self._reverse_perm]
+        self._weights_stale = True
         self.version += 1
         self._cache.clear()
+
+    _weights_stale = False
+
+    def _searchable(self) -> None:
+        """Refill the search matrices with the current weights if they changed."""
+        if self._weights_stale:
+            self.matrix.data = self.hours[self._perm]
+            self._reverse.data = self.hours[self._reverse_perm]
+            self._weights_stale = False
 
     @property
     def destinations(self) -> np.ndarray:
@@ -199,39 +210,68 @@ class MarchGraph:
         """Cell of a flat index."""
         return divmod(int(flat_index), self.shape[1])
 
-    def field_to(self, target: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    first_search_hours = 32.0  # searches stop this many march hours out, and widen as needed
+
+    def field_to(self, target: tuple[int, int], start: tuple[int, int] | None = None
+                 ) -> tuple[np.ndarray, np.ndarray]:
         """Hours from every cell to ``target`` and the next cell on the fastest way there.
 
         Returns (hours, next_cell), both flat arrays; next_cell is -9999 where no way exists and
-        at the target itself.
+        at the target itself. With ``start`` the search may stop once it has reached that cell
+        (cells further out read as unreachable): times and ways within it are exact, and every
+        cell on the way from ``start`` lies within it.
         """
         key = self.flat(target)
-        if key not in self._cache:
-            hours, nxt = dijkstra(self._reverse, directed=True, indices=key,
-                                  return_predecessors=True)
-            self._cache[key] = (hours, nxt)
-        return self._cache[key]
+        return self._search(key, None if start is None else [start], lambda limit: dijkstra(
+            self._reverse, directed=True, indices=key, return_predecessors=True, limit=limit))
 
-    def hours_from(self, start: tuple[int, int]) -> np.ndarray:
-        """Hours from a cell to every cell (one search; for choosing among many targets)."""
-        key = -1 - self.flat(start)
-        if key not in self._cache:
-            hours = dijkstra(self.matrix, directed=True, indices=self.flat(start))
-            self._cache[key] = (hours, None)
-        return self._cache[key][0]
+    def hours_from(self, start: tuple[int, int], until: list[tuple[int, int]] | None = None
+                   ) -> np.ndarray:
+        """Hours from a cell to every cell (one search; for choosing among many targets).
+
+        With ``until`` the search may stop once it has reached one of those cells, so the
+        nearest of them is exact and cells further out read as unreachable.
+        """
+        here = self.flat(start)
+        hours, _ = self._search(-1 - here, until, lambda limit: (dijkstra(
+            self.matrix, directed=True, indices=here, limit=limit), None))
+        return hours
+
+    def _search(self, key: int, needed: list[tuple[int, int]] | None, search):
+        """A cached search, widened fourfold until it reaches a needed cell (or everything).
+
+        Dijkstra settles cells in order of time, so a search cut off at a time limit agrees
+        with the full search on every cell within the limit.
+        """
+        flat = [] if needed is None else [self.flat(cell) for cell in needed]
+        cached = self._cache.get(key)
+        if cached is not None and (cached[2] == np.inf or any(
+                np.isfinite(cached[0][f]) for f in flat)):
+            return cached[0], cached[1]
+        self._searchable()
+        limit = np.inf if not flat else (
+            self.first_search_hours if cached is None else cached[2] * 4.0)
+        while True:
+            hours, nxt = search(limit)
+            if limit == np.inf or any(np.isfinite(hours[f]) for f in flat):
+                break
+            limit = limit * 4.0 if limit < 1000.0 else np.inf
+        self._cache[key] = (hours, nxt, limit)
+        return hours, nxt
 
     def nearest(self, start: tuple[int, int], candidates: dict[str, tuple[int, int]]
                 ) -> str | None:
         """The candidate (name -> cell) reached soonest from a cell; None if none is reachable."""
         if not candidates:
             return None
-        hours = self.hours_from(start)
+        hours = self.hours_from(start, until=list(candidates.values()))
         name, cell = min(candidates.items(), key=lambda item: hours[self.flat(item[1])])
         return name if np.isfinite(hours[self.flat(cell)]) else None
 
     def route_from(self, start: tuple[int, int], target: tuple[int, int]) -> list[tuple[int, int]]:
         """Like :meth:`route` but searched from the start (for one-off routes, not cached)."""
         here, goal = self.flat(start), self.flat(target)
+        self._searchable()
         _, pred = dijkstra(self.matrix, directed=True, indices=here, return_predecessors=True,
                            min_only=False)
         if goal != here and pred[goal] == NO_PATH:
