@@ -18,6 +18,7 @@ from .movement import ground_rate_factors, leg_time_h
 from .parameters import MovementParameters
 
 NEIGHBOUR_OFFSETS = [(-1, -1), (-1, 0), (-1, 1), (0, -1), (0, 1), (1, -1), (1, 0), (1, 1)]
+STEP_INDEX = {offset: i for i, offset in enumerate(NEIGHBOUR_OFFSETS)}
 NO_PATH = -9999  # scipy's predecessor value for "no predecessor"
 
 
@@ -39,12 +40,15 @@ class MarchGraph:
         self.cell_size_m = cell_size_m
         self.params = params
         self.road_legs = set(road_legs or ())
-        self._src, self._dst, self._dist_km, self._climb_m, self._slope = self._legs(
+        self._src, self._dst, self._step, self._dist_km, self._climb_m, self._slope = self._legs(
             elevation_m, passable, cell_size_m
         )
         keys = self._src.astype(np.int64) * self.size + self._dst
         self._key_order = np.argsort(keys)
         self._sorted_keys = keys[self._key_order]
+        # Leg number by source cell and direction, for looking up one leg at a time.
+        self._leg_by_step = np.full((self.size, len(NEIGHBOUR_OFFSETS)), -1, dtype=np.int64)
+        self._leg_by_step[self._src, self._step] = np.arange(self._src.size)
         self._on_road = np.zeros(self._src.size, dtype=bool)
         self.blocked = np.zeros(self._src.size, dtype=bool)
         self.set_road_legs(self.road_legs)
@@ -63,8 +67,8 @@ class MarchGraph:
     def _legs(elevation_m, passable, cell_size_m):
         width, height = elevation_m.shape
         index = np.arange(width * height).reshape(width, height)
-        src, dst, dist, climb = [], [], [], []
-        for dx, dy in NEIGHBOUR_OFFSETS:
+        src, dst, step, dist, climb = [], [], [], [], []
+        for i, (dx, dy) in enumerate(NEIGHBOUR_OFFSETS):
             xs = slice(max(0, -dx), width - max(0, dx))
             ys = slice(max(0, -dy), height - max(0, dy))
             xd = slice(max(0, dx), width - max(0, -dx))
@@ -72,12 +76,13 @@ class MarchGraph:
             ok = passable[xs, ys] & passable[xd, yd]
             src.append(index[xs, ys][ok])
             dst.append(index[xd, yd][ok])
+            step.append(np.full(ok.sum(), i))
             climb.append((elevation_m[xd, yd] - elevation_m[xs, ys])[ok])
             dist.append(np.full(ok.sum(), np.hypot(dx, dy) * cell_size_m / 1000.0))
-        src, dst = np.concatenate(src), np.concatenate(dst)
+        src, dst, step = np.concatenate(src), np.concatenate(dst), np.concatenate(step)
         dist, climb = np.concatenate(dist), np.concatenate(climb)
         slope = np.degrees(np.arctan(np.abs(climb) / (dist * 1000.0)))
-        return src, dst, dist, climb, slope
+        return src, dst, step, dist, climb, slope
 
     def _rebase(self, ids: np.ndarray | None = None) -> None:
         """Hours of every leg (or of legs ``ids``) on bare ground by day, after road flags changed.
@@ -192,7 +197,8 @@ class MarchGraph:
 
     def leg_id(self, a: tuple[int, int], b: tuple[int, int]) -> int:
         """Position of the leg a -> b (-1 if the cells are not neighbours)."""
-        return int(self.leg_ids([(self.flat(a), self.flat(b))])[0])
+        step = STEP_INDEX.get((b[0] - a[0], b[1] - a[1]))
+        return -1 if step is None else int(self._leg_by_step[self.flat(a), step])
 
     def leg(self, k: int):
         """Distance (km), climb (m), slope (deg) and road flag of leg number k."""
