@@ -547,16 +547,15 @@ class KalbajarModel(mesa.Model):
         """Battalions break, call off attacks, rally and resume (:mod:`sim.morale`).
 
         Battalions in contact or encircled break when their losses (all causes) reach their
-        breakpoint; an attacking battalion calls its attack off instead. Broken and stalled
-        battalions recover after a quiet spell in supply.
+        breakpoint; an attacking battalion calls its attack off instead. Broken battalions
+        recover after a quiet spell in supply; a called-off attack is renewed after the same
+        spell of holding in supply, in contact or not (the battalion regroups where it stands).
         """
         p = self.spec.parameters.morale
         for unit in [u for u in self.battalions.values() if u.in_field]:
             if unit.stalled_since is not None and not unit.broken:
-                calm = unit.out_of_contact_since is not None and (
-                    self.time - max(unit.out_of_contact_since, unit.stalled_since)
-                ) * self.spec.step_hours >= p.rally_hours
-                if calm and unit.supplied and unit.task is not None and not unit.withdrawing:
+                regrouped = (self.time - unit.stalled_since) * self.spec.step_hours >= p.rally_hours
+                if regrouped and unit.supplied and unit.task is not None and not unit.withdrawing:
                     unit.stalled_since = None
                     spent = (unit.joined - unit.strength) / unit.joined >= p.ineffective_loss_share
                     if not spent:
@@ -581,15 +580,15 @@ class KalbajarModel(mesa.Model):
             if unit.loss_share >= threshold and self.combat.is_attacking(unit) \
                     and not unit.encircled:
                 # A failed attack is called off: the battalion goes over to the defence where
-                # it stands, and resumes once it has recovered (like a rally).
+                # it stands, and renews it once it has regrouped (like a rally).
+                self.log_event("attack_stalled", unit=unit.battalion_id,
+                               cause=f"losses {unit.loss_share:.0%}",
+                               place=self.place_name(unit.coordinate))
                 unit.stalled_since = self.time
                 unit.loss_offset = unit.joined - unit.strength
                 unit.objective_cell = unit.coordinate
                 unit.state = UnitState.HOLDING
                 unit.held_since = self.time
-                self.log_event("attack_stalled", unit=unit.battalion_id,
-                               cause=f"losses {unit.loss_share:.0%}",
-                               place=self.place_name(unit.coordinate))
             elif unit.loss_share >= threshold:
                 goal = self.rear_place(unit, nearby=True)
                 unit.broken_since = self.time

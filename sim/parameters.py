@@ -502,7 +502,8 @@ class MoraleParameters(ParameterGroup):
         "Assumption.")
     rally_hours: float = Field(
         48.0, ge=0, description="h out of contact (and in supply) after which a broken unit "
-        "rallies. Assumption.")
+        "rallies; also the h of holding in supply after which a called-off attack is renewed. "
+        "Assumption.")
     retreat_km: float = Field(
         10.0, gt=0, description="km; a broken battalion falls back to a place its side holds at "
         "least this far from the enemy (out of contact and out of the enemy's zone). "

@@ -42,3 +42,26 @@ def test_a_withdrawing_battalion_that_rallies_goes_on_to_the_exits(scenario):
     assert unit.objective_cell in exits and unit.state == UnitState.MARCHING
     model.manage_supply_pause(unit, model.supplied_cells["azerbaijan"])
     assert not unit.resupplying and unit.objective_cell in exits
+
+
+def test_a_called_off_attack_is_renewed_after_regrouping_even_in_contact(scenario):
+    from sim.model import KalbajarModel
+    from sim.scenario import Posture
+
+    model = KalbajarModel(scenario, rng=0)
+    model.run_for(100)
+    unit = next(u for u in model.side_units("azerbaijan") if u.in_field and u.task is not None
+                and u.task.posture == Posture.ATTACK and u.supplied and not u.withdrawing)
+    unit.breakpoint = 1.0  # it will not call the attack off again at once
+    steps = model.spec.parameters.morale.rally_hours / model.spec.step_hours
+    in_contact = {unit.unique_id: []}
+    unit.out_of_contact_since = None
+    unit.stalled_since = model.time - steps + 1  # a step short of regrouping
+    unit.objective_cell = unit.coordinate
+    model.check_morale(in_contact)
+    assert unit.stalled_since is not None and unit.objective_cell == unit.coordinate
+    unit.stalled_since = model.time - steps  # regrouped, still in contact with the enemy
+    model.check_morale(in_contact)
+    assert unit.stalled_since is None
+    assert unit.objective_cell == model.world.places[unit.task.objective]
+    assert model.events[-1]["event"] == "attack_resumed"
