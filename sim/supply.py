@@ -77,6 +77,7 @@ class SupplyNetwork:
         self.node_cells = {n: d["pos"] for n, d in self.graph.nodes(data=True)}
         self._node_xy = np.array(list(self.node_cells.values()), dtype=float)
         self._node_names = list(self.node_cells)
+        self._carried: dict[tuple[bytes, bytes | None], np.ndarray] = {}
         self._neighbours: dict[str, list[tuple[str, tuple[str, str]]]] = {
             node: [] for node in self.graph.nodes}
         for u, v in self.edges:
@@ -166,12 +167,23 @@ class SupplyNetwork:
 
     def carry_area(self, reached_cells: np.ndarray,
                    open_ground: np.ndarray | None = None) -> np.ndarray:
-        """Cells the off-road carry gets to from the reached road cells.
+        """Cells the off-road carry gets to from the reached road cells (read-only).
 
         The porters walk no more than ``offroad_km``; with ``open_ground`` (cells outside the
-        enemy's zones or contested by the side's own) only over open ground.
+        enemy's zones or contested by the side's own) only over open ground. The front often
+        stands still for a step, so the last few areas are kept.
         """
-        return octagonal_dilation(reached_cells, int(self.offroad_cells), open_ground)
+        key = (reached_cells.tobytes(), None if open_ground is None else open_ground.tobytes())
+        area = self._carried.pop(key, None)
+        if area is None:
+            area = octagonal_dilation(reached_cells, int(self.offroad_cells), open_ground)
+            area.flags.writeable = False
+            if len(self._carried) >= self.KEPT_AREAS:
+                del self._carried[next(iter(self._carried))]
+        self._carried[key] = area
+        return area
+
+    KEPT_AREAS = 8
 
     def nodes_near(self, cell) -> list[str]:
         """Road nodes within the off-road carry of a cell, nearest first."""
