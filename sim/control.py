@@ -6,7 +6,8 @@
 * A named place changes hands when a battalion of another side stands on it with no battalion
   of its holder there (logged as ``node_captured``).
 * A battalion in the field and not broken exerts a zone of control: every cell within
-  ``zoc_km`` of it. Supply does not pass through an enemy zone of control (:mod:`sim.supply`).
+  ``zoc_km`` of it. Supply does not pass through an enemy zone of control (:mod:`sim.supply`)
+  where the enemy is nearer than the side's own battalions (a zone does not reach past them).
 """
 
 from __future__ import annotations
@@ -55,6 +56,8 @@ class Control:
         self.zoc = {side: np.zeros(shape, dtype=bool) for side in self.sides}
         self.zoc_unit = {side: np.full(shape, -1, dtype=np.int32) for side in self.sides}
         self._enemy_zoc = {side: np.zeros(shape, dtype=bool) for side in self.sides}
+        self._positions = {side: np.zeros((0, 2)) for side in self.sides}
+        self.version = 0
 
     def _claim_territory(self, holds: dict[str, list[str]], radius_cells: float) -> None:
         """Give each cell within the radius of a held place to the holder of the nearest one."""
@@ -109,6 +112,9 @@ class Control:
 
     def update_zones(self, units) -> None:
         """Recompute every side's zone of control from its battalions that can exert one."""
+        self._positions = {side: np.array([u.coordinate for u in units if u.side == side],
+                                          dtype=float).reshape(-1, 2) for side in self.sides}
+        self.version += 1
         cells, owner = self._disks(units, self._disk)
         sides = np.array([self.index[u.side] for u in units], dtype=int)
         ids = np.array([u.unique_id for u in units], dtype=np.int32)
@@ -164,6 +170,26 @@ class Control:
     def open_ground(self, side: str) -> np.ndarray:
         """Cells a side's porters can cross: outside other sides' zones or inside its own."""
         return ~self._enemy_zoc[side] | self.zoc[side]
+
+    def screened_zoc(self, side: str, cells) -> np.ndarray:
+        """Which of some cells an enemy zone holds against a side's convoys.
+
+        A zone does not reach past the side's own battalions: a cell counts only if it lies in
+        an enemy zone and no battalion of the side is nearer to it than the nearest enemy one
+        (a garrison screens the road behind it).
+        """
+        held = self._enemy_zoc[side][cells]
+        own = self._positions[side]
+        if not held.any() or not len(own):
+            return held
+        enemy = np.concatenate([self._positions[s] for s in self.sides if s != side])
+        points = np.stack(cells, axis=1)[held].astype(float)
+
+        def nearest(positions):
+            return np.min(((points[:, None, :] - positions[None, :, :]) ** 2).sum(-1), axis=1)
+
+        held[held] = nearest(enemy) <= nearest(own)
+        return held
 
     def enemy_zoc(self, side: str) -> np.ndarray:
         """Cells in the zone of control of any other side (as of the last zone update)."""

@@ -2,9 +2,11 @@
 
 A road edge carries a side's supply unless it is closed by snow (:mod:`sim.passes`), one of its
 ends is a place held by an enemy, or one of its cells lies inside an enemy zone of control
-(:mod:`sim.control`): convoys are stopped by enemy battalions and posts at the road's places,
-not by the country the enemy claims. Supply still runs along a blocked edge from a reached end
-up to the first blocked cell (the road behind a battalion advancing on an enemy-held pass).
+(:mod:`sim.control`) and nearer to the enemy than to any of the side's own battalions (a
+garrison screens the road behind it): convoys are stopped by enemy battalions and posts at the
+road's places, not by the country the enemy claims. Supply still runs along a blocked edge
+from a reached end up to the first blocked cell (the road behind a battalion advancing on an
+enemy-held pass).
 A battalion is on a supply path when the off-road carry from a road cell so reached from one of
 its side's (not enemy-held) depots gets to it: a walk of at most ``offroad_km`` over ground
 outside the enemy's zones of control, contested by its own battalions' zones, or where its own
@@ -78,6 +80,11 @@ class SupplyNetwork:
         self._node_xy = np.array(list(self.node_cells.values()), dtype=float)
         self._node_names = list(self.node_cells)
         self._carried: dict[tuple[bytes, bytes | None], np.ndarray] = {}
+        road_cells = np.unique(np.concatenate(
+            [np.asarray(e.cells) for e in self.edges.values()] or [np.zeros((0, 2), int)]), axis=0)
+        self._road_cells = tuple(road_cells.T)
+        self._stops: dict[str, np.ndarray] = {}
+        self._stops_key: dict[str, tuple] = {}
         self._neighbours: dict[str, list[tuple[str, tuple[str, str]]]] = {
             node: [] for node in self.graph.nodes}
         for u, v in self.edges:
@@ -94,7 +101,7 @@ class SupplyNetwork:
     def blockages(self, side: str, control, closed_edges: set[tuple[str, str]]
                   ) -> dict[tuple[str, str], Blockage]:
         """Every edge a side's supply cannot use this step, with the reason."""
-        enemy_zoc = control.enemy_zoc(side)
+        enemy_zoc = self.convoy_stops(side, control)
         blocked = {}
         for key, edge in self.edges.items():
             reason = self._enemy_blockage(side, control, key, edge, enemy_zoc)
@@ -115,6 +122,19 @@ class SupplyNetwork:
             by_side, by_unit = self._zoc_owner(control, side, cells, int(np.argmax(in_zoc)))
             return Blockage(key, edge.road, "zoc", by_side, by_unit)
         return None
+
+    def convoy_stops(self, side: str, control) -> np.ndarray:
+        """Road cells where enemy zones stop a side's convoys; False off the roads.
+
+        The zones are screened by the side's own battalions
+        (:meth:`sim.control.Control.screened_zoc`).
+        """
+        key = (side, id(control), control.version)
+        if self._stops_key.get(side) != key:
+            stops = np.zeros(control.shape, dtype=bool)
+            stops[self._road_cells] = control.screened_zoc(side, self._road_cells)
+            self._stops[side], self._stops_key[side] = stops, key
+        return self._stops[side]
 
     @staticmethod
     def _zoc_owner(control, side, cells, index):
@@ -147,7 +167,7 @@ class SupplyNetwork:
         cells = np.zeros(control.shape, dtype=bool)
         for depot in sources:
             cells[self.node_cells[depot]] = True
-        stop = control.enemy_zoc(side)
+        stop = self.convoy_stops(side, control)
         for key in self.edges:
             reason = blocked.get(key)
             for end in key:

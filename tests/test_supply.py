@@ -126,3 +126,24 @@ def test_zones_of_control_and_place_capture():
     assert model.in_enemy_zoc("blue", red.coordinate)
     assert not model.in_enemy_zoc("red", red.coordinate)
     assert model.control.owner["toganali"] == "blue"
+
+
+def test_a_garrison_screens_the_road_behind_it_from_the_enemy_zone():
+    from sim.control import Control
+
+    control = Control((30, 30), ["blue", "red"], {}, {}, zoc_radius_cells=4.0)
+
+    class Post:
+        unique_id = 7
+
+        def __init__(self, side, cell):
+            self.side, self.coordinate = side, cell
+
+    road = (np.array([13, 16, 19, 21]), np.array([15, 15, 15, 15]))  # a road running east-west
+    control.update_zones([Post("red", (17, 15))])
+    assert control.screened_zoc("blue", road).tolist() == [True, True, True, True]
+    # a blue garrison west of the enemy: the road behind it is no longer in the enemy's hands,
+    # the road in front of it (as near the enemy as the garrison, or nearer) still is
+    control.update_zones([Post("red", (17, 15)), Post("blue", (14, 15))])
+    assert control.screened_zoc("blue", road).tolist() == [False, True, True, True]
+    assert control.enemy_zoc("blue")[13, 15]  # the zone itself still reaches there
