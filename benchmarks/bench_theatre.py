@@ -30,13 +30,27 @@ def median_time(fn, repeats):
 
 def stepping(scenario, steps, repeats):
     """Median seconds to step a fresh model (construction not counted)."""
-    times = []
+    return statistics.median(step_times(scenario, steps, seed) for seed in range(repeats))
+
+
+def step_times(scenario, steps, seed):
+    """Seconds to step a fresh model of one seed (construction not counted)."""
+    model = KalbajarModel(scenario, rng=seed)
+    start = time.perf_counter()
+    model.run_for(steps)
+    return time.perf_counter() - start
+
+
+def interleaved(first, second, repeats):
+    """Median seconds of full replays of two scenarios, run seed by seed in turn.
+
+    Alternating the two keeps a drift in the machine's speed out of their ratio.
+    """
+    times = ([], [])
     for seed in range(repeats):
-        model = KalbajarModel(scenario, rng=seed)
-        start = time.perf_counter()
-        model.run_for(steps)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        for spec, spent in zip((first, second), times):
+            spent.append(step_times(spec, spec.steps, seed))
+    return statistics.median(times[0]), statistics.median(times[1])
 
 
 PHASES = ("update_weather", "trace_supply", "move_battalions", "fight",
@@ -87,8 +101,7 @@ def main():
     rows.append(("one weather update (ms per call, x1000)",
                  median_time(lambda: [weather.advance(when, 6.0) for _ in range(1000)], 3)))
     marching = stepping(marching_only, 270, args.repeats)
-    no_winter = stepping(marching_only, scenario.steps, args.repeats)
-    full = stepping(scenario, scenario.steps, args.repeats)
+    no_winter, full = interleaved(marching_only, scenario, args.repeats)
     rows.append(("270 six-hour steps, weather and cold off", marching))
     rows.append((f"full replay, {scenario.steps} steps, weather and cold off", no_winter))
     rows.append((f"full replay, {scenario.steps} steps, weather and cold on", full))
