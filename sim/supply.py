@@ -10,11 +10,10 @@ enemy-held pass).
 A battalion is on a supply path when the off-road carry from a road cell so reached from one of
 its side's (not enemy-held) depots gets to it: a walk of at most ``offroad_km`` over ground
 outside the enemy's zones of control, contested by its own battalions' zones, or where its own
-battalions stand. On a path its stock is
-refilled; off it the stock runs down at one day a day (``combat_science.md`` §3.6: 8-12 kg
-per man per day in winter). With an empty stock a battalion is *unsupplied*: no food or fuel
-(cold protection falls) and little ammunition; without a supply path its wounded and
-frostbitten cannot be evacuated.
+battalions stand. On a path its stock is refilled; off it the stock runs down at one day a day
+(``combat_science.md`` §3.6: 8-12 kg per man per day in winter). With an empty stock a
+battalion is *unsupplied*: no food or fuel (cold protection falls) and little ammunition;
+without a supply path its wounded and frostbitten cannot be evacuated.
 
 A battalion off its supply path that enemy zones of control cut off from its side's supplied
 roads (:meth:`sim.control.Control.pocket_free`) for ``encircled_after_hours`` is encircled;
