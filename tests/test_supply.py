@@ -147,3 +147,29 @@ def test_a_garrison_screens_the_road_behind_it_from_the_enemy_zone():
     control.update_zones([Post("red", (17, 15)), Post("blue", (14, 15))])
     assert control.screened_zoc("blue", road).tolist() == [False, True, True, True]
     assert control.enemy_zoc("blue")[13, 15]  # the zone itself still reaches there
+
+
+def test_the_porters_walk_matches_a_masked_dilation_and_goes_round_enemy_zones():
+    from scipy import ndimage
+
+    from sim.supply import octagonal_dilation
+
+    rng = np.random.default_rng(3)
+    roads = np.zeros((40, 50), dtype=bool)
+    roads[20, :] = True
+    roads[:, 7] = True
+    ground = rng.random((40, 50)) > 0.25
+    # scipy's masked dilation, alternating the 8- and 4-neighbour steps, is the reference
+    expected = roads.copy()
+    for step in range(8):
+        structure = ndimage.generate_binary_structure(2, 2 if step % 2 == 0 else 1)
+        expected = ndimage.binary_dilation(expected, structure, mask=ground) | roads
+    np.testing.assert_array_equal(octagonal_dilation(roads, 8, ground), expected)
+    # a wall of enemy zone between the road and a post: the porters must walk round its end
+    road = np.zeros((30, 30), dtype=bool)
+    road[5, :] = True
+    wall = np.ones((30, 30), dtype=bool)
+    wall[7, :20] = False
+    assert octagonal_dilation(road, 8, None)[12, 5]  # 7 km straight across
+    assert not octagonal_dilation(road, 8, wall)[12, 5]  # the way round is longer than 8 km
+    assert octagonal_dilation(road, 8, wall)[10, 24]  # near the wall's end the walk is short
