@@ -175,6 +175,12 @@ class Battalion(CellAgent):
         return max(0, self.joined - self.strength - self.loss_offset) / max(self.joined, 1)
 
     @property
+    def spent(self) -> bool:
+        """Whether it has lost too many of the men who joined to be sent into an attack again."""
+        share = (self.joined - self.strength) / max(self.joined, 1)
+        return share >= self.model.spec.parameters.morale.ineffective_loss_share
+
+    @property
     def dead(self) -> int:
         """Men dead of any cause."""
         return sum(self.losses[c] for c in DEATH_CAUSES)
@@ -225,8 +231,7 @@ class Battalion(CellAgent):
         if self.task is None:
             return
         lost_ground = self.model.control.owner.get(self.task.objective) not in (None, self.side)
-        spent = (self.joined - self.strength) / max(self.joined, 1) >= p.ineffective_loss_share
-        if spent or (self.task.posture != Posture.ATTACK and lost_ground):
+        if self.spent or (self.task.posture != Posture.ATTACK and lost_ground):
             self.objective_cell = self.coordinate  # no longer fit to attack, or post lost: hold
         else:
             self.receive_task(self.task)

@@ -376,11 +376,9 @@ class KalbajarModel(mesa.Model):
                         unit.broken or unit.supply_days <= 0):
                     self.break_out(unit)
 
-    def porter_ground(self, side: str, units=None) -> np.ndarray:
-        """Cells a side's porters may cross: open ground and the cells its battalions stand on."""
+    def porter_ground(self, side: str, units: list[Battalion]) -> np.ndarray:
+        """Cells a side's porters may cross: open ground and the cells ``units`` stand on."""
         ground = self.control.open_ground(side).copy()
-        if units is None:
-            units = [u for u in self.side_units(side) if u.in_field]
         if units:
             ground[tuple(np.array([u.coordinate for u in units]).T)] = True
         return ground
@@ -557,8 +555,7 @@ class KalbajarModel(mesa.Model):
                 regrouped = (self.time - unit.stalled_since) * self.spec.step_hours >= p.rally_hours
                 if regrouped and unit.supplied and unit.task is not None and not unit.withdrawing:
                     unit.stalled_since = None
-                    spent = (unit.joined - unit.strength) / unit.joined >= p.ineffective_loss_share
-                    if not spent:
+                    if not unit.spent:
                         unit.receive_task(unit.task)
                         self.log_event("attack_resumed", unit=unit.battalion_id,
                                        cause="recovered", place=self.place_name(unit.coordinate))
