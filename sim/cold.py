@@ -96,11 +96,10 @@ def injury_probability(dose, protection_share, p: ColdParameters):
     return -np.expm1(-p.injury_per_dose * effective)
 
 
-def rest_exposure_share(sheltered: bool, dug_in: bool, p: ColdParameters) -> float:
+def rest_exposure_share(sheltered, dug_in, p: ColdParameters):
     """Share of resting hours spent exposed: in a village, dug in, or in the open."""
-    if sheltered:
-        return p.sheltered_exposure_share
-    return p.dug_in_exposure_share if dug_in else p.bivouac_exposure_share
+    return np.where(sheltered, p.sheltered_exposure_share,
+                    np.where(dug_in, p.dug_in_exposure_share, p.bivouac_exposure_share))
 
 
 def fatality_share(evacuable: bool, p: ColdParameters) -> float:

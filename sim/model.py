@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from functools import partial
 from typing import Any
 
 import mesa
@@ -41,6 +42,7 @@ from .morale import effective_breakpoint
 from .movement import cell_rate_factors, ground_rate_factors
 from .passes import PassConditions
 from .plans import Commander
+from .routing import MarchGraph
 from .scenario import Posture, Quality, Scenario, Task, UnitType
 from .supply import CutOff, SupplyNetwork
 from .terrain import TerrainClass
@@ -180,18 +182,24 @@ class KalbajarModel(mesa.Model):
         """Re-weight the march graphs under the current snow, weather, closures and control.
 
         Each side routes through ground the enemy holds at no more than the QJM opposed-advance
-        pace, so routes prefer friendly and open ground.
+        pace, so routes prefer friendly and open ground. A graph is re-weighted when it is first
+        routed over, from the state of this moment.
         """
-        self.foot_graph.update(self.snow_depth_m, self.rate_factor)
-        self.road_bound_graph.update(self.snow_depth_m, hours=self.foot_graph.hours)
-        opposed = {kind: np.maximum(base.hours, self.advance_hours)
-                   for kind, base in (("foot", self.foot_graph),
-                                      ("road_bound", self.road_bound_graph))}
+        foot, road_bound = self.foot_graph, self.road_bound_graph
+        snow = None if self.snow_depth_m is None else self.snow_depth_m.copy()
+        rate = None if self.rate_factor is None else self.rate_factor.copy()
+        foot.set_hours(partial(foot.weights, snow, rate))
+        road_bound.set_hours(lambda: road_bound.weights(snow, hours=foot.hours))
         for side in self.spec.sides:
-            enemy = self.control.enemy_cells(side).ravel()[self.foot_graph.destinations]
-            for kind, base in (("foot", self.foot_graph), ("road_bound", self.road_bound_graph)):
-                self.graphs[(side, kind)].set_hours(np.where(enemy, opposed[kind], base.hours))
+            enemy = self.control.enemy_cells(side)
+            for kind, base in (("foot", foot), ("road_bound", road_bound)):
+                self.graphs[(side, kind)].set_hours(partial(self._opposed_hours, base, enemy))
         self._routes_planned_at = self.time
+
+    def _opposed_hours(self, base: MarchGraph, enemy_cells: np.ndarray) -> np.ndarray:
+        """A side's leg hours: into enemy-held cells no faster than the QJM opposed advance."""
+        enemy = enemy_cells.ravel()[self.foot_graph.destinations]
+        return np.where(enemy, np.maximum(base.hours, self.advance_hours), base.hours)
 
     def collect(self) -> None:
         """Record the step: side totals are counted once, then every reporter reads them."""
@@ -245,8 +253,6 @@ class KalbajarModel(mesa.Model):
         if (changed or self.time - self._routes_planned_at >= refresh_steps) and hasattr(
                 self, "graphs"):
             self.replan_routes()
-        for unit in self.battalions.values():
-            unit.read_weather(weather)
 
     def move_battalions(self, steps_done: float) -> None:
         """Let every battalion march in the daylight hours of this step.
@@ -285,47 +291,60 @@ class KalbajarModel(mesa.Model):
         """
         units = [u for u in self.agents_by_type[Battalion] if u.in_field]
         weather, step_hours = self.weather, self.spec.step_hours
-        if weather is not None and units:
-            for unit in units:
+        if weather is not None:
+            for unit in self.battalions.values():
                 unit.read_weather(weather)
-            lengths = np.array([len(u.step_cells) for u in units])
-            owner = np.repeat(np.arange(len(units)), lengths)
-            cells = tuple(np.array([c for u in units for c in u.step_cells]).T)
-            if self.spec.weather.cold_injury:
-                self._cold_injuries(units, cells, lengths, step_hours)
-            if self.spec.weather.avalanches:
-                self._avalanches(units, cells, owner, step_hours)
+            if units:
+                lengths = np.array([len(u.step_cells) for u in units])
+                cells = tuple(np.array([c for u in units for c in u.step_cells]).T)
+                if self.spec.weather.cold_injury:
+                    self._cold_injuries(units, cells, lengths, step_hours)
+                if self.spec.weather.avalanches:
+                    self._avalanches(units, cells, lengths, step_hours)
         for unit in units:
             unit.tire_or_recover(step_hours)
 
     def _cold_injuries(self, units, cells, lengths, step_hours) -> None:
+        """One draw of cold injuries over the battalions; ``cells`` are those crossed, in turn."""
         weather, p = self.weather, self.spec.parameters.cold
-        temp, wind, march_hours, exposure, strength, equipment, supplied, fatigue, evacuable = (
-            np.array([(u.temperature_c, u.wind_ms, u.march_hours_step,
-                       cold.rest_exposure_share(u.sheltered, self.is_dug_in(u), p),
-                       u.strength, u.winter_equipment, u.supplied, u.fatigue_days,
-                       u.supply_path) for u in units], dtype=float).T)
-        crossed = len(cells[0])
-        chill = cold.wind_chill_c(np.concatenate((weather.temperature_c[cells], temp)),
-                                  np.concatenate((weather.wind_ms[cells], wind)))
-        starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
-        march_chill = np.minimum.reduceat(chill[:crossed], starts)
+        urban, holding = self.world.terrain.urban_cells, UnitState.HOLDING
+        (march_hours, sheltered, held, held_since, strength, equipment, supplied, fatigue,
+         evacuable) = np.array([(u.march_hours_step, u.coordinate in urban, u.state == holding,
+                                 u.held_since, u.strength, u.winter_equipment, u.supplied,
+                                 u.fatigue_days, u.supply_path) for u in units], dtype=float).T
+        # Dug in: held long enough for a prepared defence (as the combat posture).
+        dug_in = (held != 0) & ((self.time - held_since) * step_hours
+                                >= self.spec.parameters.combat.prepared_after_hours)
+        exposure = cold.rest_exposure_share(sheltered != 0, dug_in, p)
+        chill = cold.wind_chill_c(weather.temperature_c[cells], weather.wind_ms[cells])
+        ends = np.cumsum(lengths)
+        march_chill = np.minimum.reduceat(chill, ends - lengths)
+        rest_chill = chill[ends - 1]  # where the battalion stands at the end of the step
         rest_outdoors = np.maximum(step_hours - march_hours, 0.0) * exposure
         injured, dead = cold.cold_casualties(
             self.rng, strength.astype(np.int64), march_hours, march_chill, rest_outdoors,
-            chill[crossed:], equipment, supplied != 0, fatigue, p, evacuable=evacuable != 0)
+            rest_chill, equipment, supplied != 0, fatigue, p, evacuable=evacuable != 0)
         for unit, hurt, died in zip(units, injured.tolist(), dead.tolist()):
             if hurt:
                 unit.lose("cold_dead", died)
                 unit.lose("cold_injured", hurt - died)
 
-    def _avalanches(self, units, cells, owner, step_hours) -> None:
+    def _avalanches(self, units, cells, lengths, step_hours) -> None:
+        """Avalanches on the cells each battalion crossed or holds.
+
+        One draw per battalion every step, fresh snow or not, so the random stream does not
+        hang on the snow.
+        """
         weather, p = self.weather, self.spec.parameters.avalanche
+        draws = self.rng.random(len(units))
+        fresh = weather.fresh_snow_m[cells]
+        if not fresh.max() > p.min_fresh_snow_m:  # no release below the minimum new snow
+            return
         release = avalanche.release_probability(
-            self.avalanche_terrain[cells], weather.fresh_snow_m[cells],
-            weather.temperature_c[cells], step_hours, p)
-        strike = avalanche.strike_probability(release, owner, len(units))
-        for unit in (u for u, hit in zip(units, self.rng.random(len(units)) < strike) if hit):
+            self.avalanche_terrain[cells], fresh, weather.temperature_c[cells], step_hours, p)
+        strike = avalanche.strike_probability(release, np.repeat(np.arange(len(units)), lengths),
+                                              len(units))
+        for unit in (u for u, hit in zip(units, draws < strike) if hit):
             caught = int(self.rng.binomial(unit.strength, p.caught_share))
             dead = unit.lose("avalanche_dead", int(self.rng.binomial(caught, p.caught_lethality)))
             self.log_event("avalanche", unit=unit.battalion_id, cause="fresh snow on steep slope",
@@ -624,13 +643,6 @@ class KalbajarModel(mesa.Model):
             return float(self.rate_factor[cell])
         return p.cold_advance_factor if float(self.weather.temperature_c[cell]) < 0 else 1.0
 
-    def is_dug_in(self, unit: Battalion) -> bool:
-        """Whether a battalion has held its position long enough to prepare it."""
-        if unit.state != UnitState.HOLDING:
-            return False
-        held = (self.time - unit.held_since) * self.spec.step_hours
-        return held >= self.spec.parameters.combat.prepared_after_hours
-
     def enemy_ground(self, side: str, cell) -> bool:
         """Whether a cell is held by another side."""
         owner = int(self.control.cells[cell])
@@ -720,7 +732,8 @@ class KalbajarModel(mesa.Model):
                 m.collected_totals[s]["alive"] * m.spec.parameters.supply.kg_per_man_day / 1000.0)
         reporters["passes_closed"] = lambda m: len(m.passes.closed_edges())
         if self.weather is not None:
-            reporters["snow_cover_share"] = lambda m: float((m.weather.snow_depth_m > 0.1).mean())
+            reporters["snow_cover_share"] = lambda m: (
+                np.count_nonzero(m.weather.snow_depth_m > 0.1) / m.weather.snow_depth_m.size)
             reporters["lowest_temperature_c"] = lambda m: float(m.weather.temperature_c.min())
             reporters["weather_forced"] = lambda m: m.weather.forced
         return reporters

@@ -10,6 +10,8 @@ next cell on the way, so a whole side shares one search per objective.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
@@ -90,6 +92,12 @@ class MarchGraph:
         Updated in place, so that views share them.
         """
         legs = slice(None) if ids is None else ids
+        # Where each leg reads its ground factor: the off-road layer, or the road layer after it.
+        factor_cell = self._dst[legs] + self.size * self._on_road[legs]
+        if ids is None:
+            self._factor_cell = factor_cell
+        else:
+            self._factor_cell[legs] = factor_cell
         hours = leg_time_h(self._dist_km[legs], self._climb_m[legs], self._slope[legs],
                            self._on_road[legs], False, 0.0, self.params)
         if getattr(self, "day_hours", None) is None or self.day_hours.shape != self._dist_km.shape:
@@ -106,8 +114,7 @@ class MarchGraph:
         hours = self.day_hours
         if snow_depth_m is not None or rate_factor is not None:
             off, on = ground_rate_factors(snow_depth_m, rate_factor, self.shape, self.params)
-            dst = self._dst
-            hours = hours / np.where(self._on_road, np.ravel(on)[dst], np.ravel(off)[dst])
+            hours = hours / np.concatenate((np.ravel(off), np.ravel(on)))[self._factor_cell]
         return np.where(self.blocked, np.inf, hours)
 
     def update(self, snow_depth_m: np.ndarray | None,
@@ -117,19 +124,27 @@ class MarchGraph:
         ``hours`` may pass the weights already computed for a graph with the same legs (a
         restricted copy); this graph's blocked legs are applied on top.
         """
+        self.set_hours(self.weights(snow_depth_m, rate_factor, hours))
+
+    def weights(self, snow_depth_m: np.ndarray | None,
+                rate_factor: np.ndarray | None = None, hours: np.ndarray | None = None
+                ) -> np.ndarray:
+        """The leg weights :meth:`update` sets, without setting them."""
         if hours is None:
             hours = self.leg_hours(snow_depth_m, rate_factor)
-        hours = np.where(self.blocked, np.inf, hours)
+        else:
+            hours = np.where(self.blocked, np.inf, hours)
         if self.off_road_snow_limit_m is not None and snow_depth_m is not None:
             deep = np.ravel(snow_depth_m)[self._dst] > self.off_road_snow_limit_m
             hours[deep & ~self._on_road] = np.inf
-        self.set_hours(hours)
+        return hours
 
     def copy(self) -> MarchGraph:
         """A graph sharing the static legs but with its own weights and route cache."""
         clone = object.__new__(MarchGraph)
         clone.__dict__.update(self.__dict__)
         clone._on_road = self._on_road.copy()
+        clone._factor_cell = self._factor_cell.copy()
         clone.blocked = self.blocked.copy()
         clone.day_hours = self.day_hours.copy()
         clone.matrix = self.matrix.copy()
@@ -149,21 +164,30 @@ class MarchGraph:
         clone.__dict__.update(self.__dict__)
         clone.matrix = self.matrix.copy()
         clone._reverse = self._reverse.copy()
-        clone.hours = self.hours.copy()
+        clone.set_hours(self.hours.copy())
         clone._cache = {}
         return clone
 
-    def set_hours(self, hours: np.ndarray) -> None:
-        """Set the weight of every leg directly; clears routes.
+    def set_hours(self, hours: np.ndarray | Callable[[], np.ndarray]) -> None:
+        """Set the weight of every leg, or a function giving them; clears routes.
 
-        The search matrices are refilled when next searched.
+        A function is called when the weights are first needed, so a graph nobody routes over
+        is never re-weighted. The search matrices are refilled when next searched.
         """
-        self.hours = hours
+        self._hours, self._pending = (None, hours) if callable(hours) else (hours, None)
         self._weights_stale = True
         self.version += 1
         self._cache.clear()
 
     _weights_stale = False
+    _pending: Callable[[], np.ndarray] | None = None
+
+    @property
+    def hours(self) -> np.ndarray:
+        """March hours of every leg (inf where blocked)."""
+        if self._pending is not None:
+            self._hours, self._pending = self._pending(), None
+        return self._hours
 
     def _searchable(self) -> None:
         """Refill the search matrices with the current weights if they changed."""

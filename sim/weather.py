@@ -133,6 +133,13 @@ class Weather:
         self.rate_factor = np.ones(shape)
         self._fresh: deque[tuple[float, np.ndarray | None]] = deque()
         self._fresh_sum = np.zeros(shape)
+        self._fresh_hours = 0.0
+        self._fresh_layers = 0
+        self._fresh_left = False
+        self._snowed = False
+        # Temperature falls with height (lapse rates >= 0, a theatre-wide anomaly): nothing
+        # melts unless the lowest cell is above freezing.
+        self._lowest_cell = np.unravel_index(np.argmin(elevation_m), shape)
         self._spare: list[np.ndarray] = []
         self._snow = np.zeros(shape)
         self._work = np.zeros(shape)
@@ -212,50 +219,61 @@ class Weather:
     def _snowpack(self, snow_mm: np.ndarray | None, hours: float) -> None:
         """Add the step's snow water (None: nothing falls), settle, melt and age the pack.
 
-        Snow melts only where it is above freezing; elsewhere the pack keeps its water.
+        New snow mixes its density into the pack by mass; the pack's density then relaxes
+        towards the settled density. Snow melts only where it is above freezing; elsewhere the
+        pack keeps its water.
         """
         p = self.p
-        fresh_density = p.fresh_snow_density_kg_m3
         swe, density = self.swe_mm, self.density_kg_m3
-        np.multiply(swe, density, out=density)
         if snow_mm is not None:
-            density += np.multiply(snow_mm, fresh_density, out=self._work)
+            fell = np.greater(snow_mm, 0.0, out=self._mask)
+            mixed = np.subtract(p.fresh_snow_density_kg_m3, density, out=self._work)
+            mixed *= snow_mm
             swe += snow_mm
-        bare = np.less_equal(swe, 0.0, out=self._mask)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            np.divide(density, swe, out=density)
-        np.copyto(density, fresh_density, where=bare)
+            np.divide(mixed, swe, out=mixed, where=fell)
+            np.add(density, mixed, out=density, where=fell)
         settle = math.exp(-hours / 24.0 / p.settling_timescale_days)
-        np.subtract(p.settled_snow_density_kg_m3, density, out=density)
         density *= settle
-        np.subtract(p.settled_snow_density_kg_m3, density, out=density)
-        melting = np.flatnonzero((self.temperature_c > 0.0) & ~bare)
-        if melting.size:
-            melt = np.take(self.temperature_c, melting)
-            melt *= p.melt_mm_per_degree_day
-            melt *= hours
-            melt /= 24.0
-            np.put(swe, melting, np.maximum(np.take(swe, melting) - melt, 0.0))
+        density += p.settled_snow_density_kg_m3 * (1.0 - settle)
+        if self.temperature_c.item(self._lowest_cell) > 0.0:
+            melt = np.maximum(self.temperature_c, 0.0, out=self._work)
+            melt *= p.melt_mm_per_degree_day * hours / 24.0
+            swe -= melt
+            np.maximum(swe, 0.0, out=swe)
         np.divide(swe, density, out=self.snow_depth_m)
+        self._age_fresh_snow(snow_mm, hours)
 
+    def _age_fresh_snow(self, snow_mm: np.ndarray | None, hours: float) -> None:
+        """Snow of the last ``fresh_snow_hours`` counts as fresh (never more than the pack)."""
+        fresh_density = self.p.fresh_snow_density_kg_m3
         new_depth = None
         if snow_mm is None:
-            self.snowfall_m.fill(0.0)
+            if self._snowed:
+                self.snowfall_m.fill(0.0)
+                self._snowed = False
         else:
             np.divide(snow_mm, fresh_density, out=self.snowfall_m)
+            self._snowed = True
             new_depth = self._spare.pop() if self._spare else np.empty_like(self.snowfall_m)
             np.copyto(new_depth, self.snowfall_m)
             self._fresh_sum += new_depth
+            self._fresh_layers += 1
         self._fresh.append((hours, new_depth))
-        kept = sum(h for h, _ in self._fresh)
-        while self._fresh and kept - self._fresh[0][0] >= p.fresh_snow_hours:
+        self._fresh_hours += hours
+        while self._fresh and self._fresh_hours - self._fresh[0][0] >= self.p.fresh_snow_hours:
             hours_out, depth_out = self._fresh.popleft()
-            kept -= hours_out
+            self._fresh_hours -= hours_out
             if depth_out is not None:
                 self._fresh_sum -= depth_out
                 self._spare.append(depth_out)
-        np.minimum(self._fresh_sum, self.snow_depth_m, out=self.fresh_snow_m)
-        np.maximum(self.fresh_snow_m, 0.0, out=self.fresh_snow_m)
+                self._fresh_layers -= 1
+        if self._fresh_layers:
+            np.minimum(self._fresh_sum, self.snow_depth_m, out=self.fresh_snow_m)
+            np.maximum(self.fresh_snow_m, 0.0, out=self.fresh_snow_m)
+        elif self._fresh_left:
+            self._fresh_sum.fill(0.0)
+            self.fresh_snow_m.fill(0.0)
+        self._fresh_left = self._fresh_layers > 0
 
     def _new_day(self, day: dt.date) -> None:
         p = self.p
@@ -290,5 +308,8 @@ class Weather:
             when += dt.timedelta(days=1)
         self._spare += [depth for _, depth in self._fresh if depth is not None]
         self._fresh.clear()
+        self._fresh_hours = 0.0
+        self._fresh_layers = 0
+        self._fresh_left = False
         self._fresh_sum.fill(0.0)
         self.fresh_snow_m.fill(0.0)
