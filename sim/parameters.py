@@ -477,17 +477,22 @@ class CombatParameters(ParameterGroup):
 class MoraleParameters(ParameterGroup):
     """Breaking and rallying (``combat_science.md`` §2.3 breakpoints).
 
-    Each battalion draws a hidden breakpoint (share of its men lost) from a lognormal whose
-    median and spread match CDB90: the median losing side quits at 7.6-17 % losses and 80 %
-    quit below 40 %. Encirclement, hunger, cold losses and surprise lower it.
+    Each battalion draws a hidden breakpoint (share of its men lost) from a lognormal. The side
+    that quits an engagement is the one whose breakpoint is reached first, so the losses of
+    losing sides lie below the breakpoints drawn; the lognormal is calibrated so that in
+    one-on-one attacks fought at the model's QJM rates (:func:`sim.morale.duel_losses`) losing
+    sides quit as in CDB90: median 7.6 % (WWII) to 16.7 % (all periods), 80-82 % below 40 %.
+    Encirclement, hunger, cold losses and surprise lower it.
     """
 
     breakpoint_median: float = Field(
-        0.12, gt=0, lt=1, description="median loss share at which a unit breaks: between "
-        "CDB90's WWII 7.6 % and all-period 16.7 % medians of losing sides (§2.3).")
+        0.24, gt=0, lt=1, description="median of the breakpoints drawn (share of men lost). "
+        "Calibrated: with breakpoint_share_below_40, duels at the QJM rates end with the losing "
+        "side at a median 11 % loss, between CDB90's 7.6 % (WWII) and 16.7 % (all periods), and "
+        "81 % of losers below 40 % (CDB90 80-82 %; §2.3; sim.morale.duel_losses).")
     breakpoint_share_below_40: float = Field(
-        0.8, gt=0, lt=1, description="share of breakpoints below 40 % losses: 80-82 % of "
-        "losers quit below 40 % (CDB90, §2.3).")
+        0.625, gt=0, lt=1, description="share of the breakpoints drawn that lie below 40 % "
+        "losses; calibrated with breakpoint_median (above).")
     encircled_factor: float = Field(
         0.6, gt=0, le=1, description="breakpoint multiplier for an encircled unit. Assumption.")
     unsupplied_factor: float = Field(

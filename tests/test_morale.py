@@ -3,19 +3,32 @@
 import numpy as np
 import pytest
 
-from sim.morale import breakpoint_share_below, draw_breakpoint, effective_breakpoint
-from sim.parameters import MoraleParameters
+from sim.morale import (
+    breakpoint_share_below,
+    draw_breakpoint,
+    duel_losses,
+    effective_breakpoint,
+)
+from sim.parameters import CombatParameters, MoraleParameters
 
 P = MoraleParameters()
 
 
-def test_breakpoints_follow_the_cdb90_quantiles():
+def test_breakpoints_follow_their_lognormal():
     rng = np.random.default_rng(1)
     draws = np.array([draw_breakpoint(rng, P) for _ in range(20000)])
-    assert 0.076 <= np.median(draws) <= 0.167  # median losing side: 7.6 % (WWII) - 16.7 % (all)
-    assert (draws < 0.40).mean() == pytest.approx(0.80, abs=0.02)  # 80-82 % quit below 40 %
-    assert breakpoint_share_below(0.40, P) == pytest.approx(0.80)
+    assert np.median(draws) == pytest.approx(P.breakpoint_median, rel=0.03)
+    assert (draws < 0.40).mean() == pytest.approx(P.breakpoint_share_below_40, abs=0.01)
+    assert breakpoint_share_below(0.40, P) == pytest.approx(P.breakpoint_share_below_40)
     assert draws.max() <= 1.0
+
+
+def test_losing_sides_quit_at_the_cdb90_losses():
+    """In duels at the QJM rates the side that quits has CDB90's losing-side losses (§2.3)."""
+    losers, winners, _ = duel_losses(np.random.default_rng(2), P, CombatParameters())
+    assert 0.076 <= np.median(losers) <= 0.167  # median losing side: 7.6 % (WWII) - 16.7 % (all)
+    assert (losers < 0.40).mean() == pytest.approx(0.81, abs=0.03)  # 80-82 % quit below 40 %
+    assert np.all(winners <= 1.0) and np.median(winners) < np.median(losers)
 
 
 def test_encirclement_hunger_quality_and_surprise_lower_the_breakpoint():
