@@ -3,8 +3,9 @@
 Sources: ``combat_science.md`` §2.1-2.3 (Dupuy, *Numbers, Predictions and War*, as transcribed
 in HerrTom/OPORD-QJM; CDB90).
 
-* Daily casualty rate of the attacker: ``0.028 x r_c x h_c x u_ca x size x opp(P_a / P_d)``;
-  of the defender: ``0.015 x r_c x h_c x u_cd x size x opp(P_d / P_a) x surprise``.
+* Daily casualty rate of the attacker: ``0.04 x r_c x h_c x u_ca x size x opp(P_a / P_d)``;
+  of the defender: ``0.04 x r_c x h_c x u_cd x size x opp(P_d / P_a) x surprise`` (TNDM's base
+  rates, where NPW's QJM had 0.028 and 0.015).
   r_c terrain, h_c weather, u posture, opp the opposition factor of the power ratio, size
   Dupuy's size factor (small forces lose faster) taken at the size of the whole engagement
   (both sides in contact), so that the casualty exchange follows the force ratio almost

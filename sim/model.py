@@ -82,8 +82,10 @@ class KalbajarModel(mesa.Model):
         self._routes_planned_at = 0.0
         if scenario.weather.enabled:
             settings = scenario.weather
+            # The weather draws from a stream of its own, spawned from the run's seed: the same
+            # seed gives the same weather in every variant that leaves the weather alone.
             self.weather = Weather(terrain.elevation_m, terrain.cell_size_m,
-                                   scenario.parameters.weather, self.rng,
+                                   scenario.parameters.weather, self.rng.spawn(1)[0],
                                    settings.temperature_offset_c, settings.snowfall_multiplier,
                                    settings.active_forcing())
             self.weather.spin_up(self.clock.at(0), scenario.parameters.weather.spinup_days)

@@ -336,7 +336,8 @@ class AvalancheParameters(ParameterGroup):
 class CombatParameters(ParameterGroup):
     """Dupuy's QJM/TNDM attrition (``combat_science.md`` §2.2-2.3).
 
-    NPW as transcribed in HerrTom/OPORD-QJM, with a near-linear dependence on the force ratio
+    NPW as transcribed in HerrTom/OPORD-QJM, with TNDM's base rates and a near-linear dependence
+    on the force ratio
     (CDB90, §2.1).
     """
 
@@ -344,9 +345,13 @@ class CombatParameters(ParameterGroup):
         2.5, gt=0, description="km; hostile battalions this close are in contact (neighbouring "
         "1 km cells and their diagonals). Assumption: direct-fire range of infantry weapons.")
     attacker_daily_rate: float = Field(
-        0.028, gt=0, description="attacker casualty rate per day before factors (NPW; §2.2).")
+        0.04, gt=0, description="attacker casualty rate per day before factors: TNDM (Dupuy, "
+        "*Attrition*, 1990; combat_science.md §2.2), where NPW's QJM had 0.028. TNDM's equal "
+        "attacker and defender rates agree better with CDB90, where attackers lose a smaller "
+        "share a day than defenders (1.36 against 4.36 %/day in WWII, §2.3; Dupuy's verity 6).")
     defender_daily_rate: float = Field(
-        0.015, gt=0, description="defender casualty rate per day before factors (NPW; §2.2).")
+        0.04, gt=0, description="defender casualty rate per day before factors: TNDM (as the "
+        "attacker's); NPW's QJM had 0.015 (§2.2).")
     size_factor_men: list[float] = Field(
         [500, 1000, 2000, 4000, 10000, 25000, 100000],
         description="men; strengths of Dupuy's size-factor table (StrengthSize.csv, §2.2).")
@@ -486,12 +491,12 @@ class MoraleParameters(ParameterGroup):
     """
 
     breakpoint_median: float = Field(
-        0.24, gt=0, lt=1, description="median of the breakpoints drawn (share of men lost). "
-        "Calibrated: with breakpoint_share_below_40, duels at the QJM rates end with the losing "
-        "side at a median 11 % loss, between CDB90's 7.6 % (WWII) and 16.7 % (all periods), and "
-        "81 % of losers below 40 % (CDB90 80-82 %; §2.3; sim.morale.duel_losses).")
+        0.28, gt=0, lt=1, description="median of the breakpoints drawn (share of men lost). "
+        "Calibrated: with breakpoint_share_below_40, duels at the QJM/TNDM rates end with the "
+        "losing side at a median 10 % loss, between CDB90's 7.6 % (WWII) and 16.7 % (all "
+        "periods), and 80 % of losers below 40 % (CDB90 80-82 %; §2.3; sim.morale.duel_losses).")
     breakpoint_share_below_40: float = Field(
-        0.625, gt=0, lt=1, description="share of the breakpoints drawn that lie below 40 % "
+        0.575, gt=0, lt=1, description="share of the breakpoints drawn that lie below 40 % "
         "losses; calibrated with breakpoint_median (above).")
     encircled_factor: float = Field(
         0.6, gt=0, le=1, description="breakpoint multiplier for an encircled unit. Assumption.")

@@ -28,10 +28,12 @@ def test_opposition_factor_matches_the_qjm_table(ratio, factor):
     assert opposition_factor(ratio, P) == pytest.approx(factor)
 
 
-def test_npw_base_rates_at_even_odds():
-    # 25,000 men (size factor 1), open ground, fair weather: 0.028 and 0.015 x 0.95.
-    assert attacker_daily_rate(25000, 1.0, 1.0, 1.0, P) == pytest.approx(0.028 * 0.95)
-    assert defender_daily_rate(25000, 1.0, 1.0, 1.0, 1.0, 1.0, P) == pytest.approx(0.015 * 0.95)
+def test_tndm_base_rates_at_even_odds():
+    # 25,000 men (size factor 1), open ground, fair weather: 0.04 x 0.95 for both sides.
+    assert attacker_daily_rate(25000, 1.0, 1.0, 1.0, P) == pytest.approx(0.04 * 0.95)
+    assert defender_daily_rate(25000, 1.0, 1.0, 1.0, 1.0, 1.0, P) == pytest.approx(0.04 * 0.95)
+    npw = CombatParameters(attacker_daily_rate=0.028, defender_daily_rate=0.015)
+    assert defender_daily_rate(25000, 1.0, 1.0, 1.0, 1.0, 1.0, npw) == pytest.approx(0.015 * 0.95)
 
 
 def test_bad_weather_and_rugged_ground_reduce_casualties():

@@ -37,6 +37,19 @@ def test_same_seed_gives_identical_results(scenario, replay):
     assert other.side_totals("azerbaijan") != replay.side_totals("azerbaijan")
 
 
+def test_the_weather_of_a_seed_does_not_hang_on_the_fighting():
+    """Variants that leave the weather alone share it, seed by seed (common random numbers)."""
+    base = load_scenario(HISTORICAL, ["duration_days=40"])
+    fiercer = load_scenario(HISTORICAL, ["duration_days=40",
+                                         "parameters.combat.attacker_daily_rate=0.08"])
+    first, second = KalbajarModel(base, rng=4), KalbajarModel(fiercer, rng=4)
+    first.run_for(base.steps)
+    second.run_for(fiercer.steps)
+    assert first.side_totals("azerbaijan") != second.side_totals("azerbaijan")
+    assert np.array_equal(first.weather.snow_depth_m, second.weather.snow_depth_m)
+    assert first.weather.anomaly_c == second.weather.anomaly_c
+
+
 def test_personnel_is_conserved_and_strength_never_negative(scenario):
     model = KalbajarModel(scenario, rng=1)
     for _ in range(scenario.steps):

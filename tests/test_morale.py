@@ -64,7 +64,8 @@ def test_a_called_off_attack_is_renewed_after_regrouping_even_in_contact(scenari
     model = KalbajarModel(scenario, rng=0)
     model.run_for(100)
     unit = next(u for u in model.side_units("azerbaijan") if u.in_field and u.task is not None
-                and u.task.posture == Posture.ATTACK and u.supplied and not u.withdrawing)
+                and u.task.posture == Posture.ATTACK and u.supplied and not u.withdrawing
+                and not u.spent)  # a spent battalion is not sent into the attack again
     unit.breakpoint = 1.0  # it will not call the attack off again at once
     steps = model.spec.parameters.morale.rally_hours / model.spec.step_hours
     in_contact = {unit.unique_id: []}
@@ -78,3 +79,11 @@ def test_a_called_off_attack_is_renewed_after_regrouping_even_in_contact(scenari
     assert unit.stalled_since is None
     assert unit.objective_cell == model.world.places[unit.task.objective]
     assert model.events[-1]["event"] == "attack_resumed"
+
+
+def test_attackers_win_more_duels_at_higher_odds():
+    """CDB90: attackers win 41 % at odds up to 1.5, 75 % at 1.5-3, 81 % above 3 (§2.3)."""
+    rng, combat = np.random.default_rng(3), CombatParameters()
+    wins = [duel_losses(rng, P, combat, duels=20000, odds=odds)[2].mean()
+            for odds in ((0.5, 1.5), (1.5, 3.0), (3.0, 8.0))]
+    assert wins[0] < wins[1] < wins[2]
