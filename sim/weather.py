@@ -33,6 +33,7 @@ from .parameters import WeatherParameters
 
 DAYS_PER_YEAR = 365.25
 RIDGE_WINDOW_CELLS = 9
+LAYER = np.float32  # weather layers: single precision halves the memory traffic
 
 
 def seasonal(day_of_year: float, january: float, july: float, coldest_day: float) -> float:
@@ -110,29 +111,31 @@ class Weather:
         self.temperature_offset_c = temperature_offset_c
         self.snowfall_multiplier = snowfall_multiplier
         self.forcing = list(forcing)
-        self.exposure = wind_exposure(elevation_m, cell_size_m, params)
+        self.exposure = wind_exposure(elevation_m, cell_size_m, params).astype(LAYER)
         dz_km = (elevation_m - params.reference_height_m) / 1000.0
-        self._km_above = np.maximum(dz_km, 0.0)
-        self._km_below = np.minimum(dz_km, 0.0)
-        self._orographic = monthly_precip_mm(elevation_m, 1.0, params) / monthly_precip_mm(
-            params.reference_height_m, 1.0, params)
+        self._km_above = np.maximum(dz_km, 0.0).astype(LAYER)
+        self._km_below = np.minimum(dz_km, 0.0).astype(LAYER)
+        self._orographic = (monthly_precip_mm(elevation_m, 1.0, params) / monthly_precip_mm(
+            params.reference_height_m, 1.0, params)).astype(LAYER)
         self._cloud = elevation_m >= params.fog_above_m
         light, heavy = params.light_precip_rate_factor, params.heavy_precip_rate_factor
-        self._light_factor = np.where(self._cloud, light * params.fog_rate_factor, light)
-        self._heavy_factor = np.where(self._cloud, heavy * params.fog_rate_factor, heavy)
+        self._light_factor = np.where(self._cloud, light * params.fog_rate_factor,
+                                      light).astype(LAYER)
+        self._heavy_factor = np.where(self._cloud, heavy * params.fog_rate_factor,
+                                      heavy).astype(LAYER)
         shape = elevation_m.shape
-        self.temperature_c = np.zeros(shape)
-        self.wind_ms = np.zeros(shape)
-        self.precip_mm = np.zeros(shape)
-        self.snowfall_m = np.zeros(shape)
-        self.swe_mm = np.zeros(shape)
-        self.density_kg_m3 = np.full(shape, params.fresh_snow_density_kg_m3)
-        self.snow_depth_m = np.zeros(shape)
-        self.fresh_snow_m = np.zeros(shape)
+        self.temperature_c = np.zeros(shape, dtype=LAYER)
+        self.wind_ms = np.zeros(shape, dtype=LAYER)
+        self.precip_mm = np.zeros(shape, dtype=LAYER)
+        self.snowfall_m = np.zeros(shape, dtype=LAYER)
+        self.swe_mm = np.zeros(shape, dtype=LAYER)
+        self.density_kg_m3 = np.full(shape, params.fresh_snow_density_kg_m3, dtype=LAYER)
+        self.snow_depth_m = np.zeros(shape, dtype=LAYER)
+        self.fresh_snow_m = np.zeros(shape, dtype=LAYER)
         self.fog = np.zeros(shape, dtype=bool)
-        self.rate_factor = np.ones(shape)
+        self.rate_factor = np.ones(shape, dtype=LAYER)
         self._fresh: deque[tuple[float, np.ndarray | None]] = deque()
-        self._fresh_sum = np.zeros(shape)
+        self._fresh_sum = np.zeros(shape, dtype=LAYER)
         self._fresh_hours = 0.0
         self._fresh_layers = 0
         self._fresh_left = False
@@ -141,8 +144,8 @@ class Weather:
         # melts unless the lowest cell is above freezing.
         self._lowest_cell = np.unravel_index(np.argmin(elevation_m), shape)
         self._spare: list[np.ndarray] = []
-        self._snow = np.zeros(shape)
-        self._work = np.zeros(shape)
+        self._snow = np.zeros(shape, dtype=LAYER)
+        self._work = np.zeros(shape, dtype=LAYER)
         self._mask = np.zeros(shape, dtype=bool)
         self._precip_key: tuple[float, float] | None = None
         self.anomaly_c = 0.0
