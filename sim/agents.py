@@ -86,7 +86,8 @@ class Battalion(CellAgent):
         self.held_since = model.time
         self.withdrawing = False
         self.resupplying = False
-        self.surprise: tuple[str, float] | None = None
+        self.surprise: tuple[str, float] | None = None  # planned level, steps it lasts
+        self.surprise_until: float | None = None  # set at the attack's first contact
         self.stalled_since: float | None = None
         self.broken_since: float | None = None
         self.out_of_contact_since = model.time
@@ -154,8 +155,12 @@ class Battalion(CellAgent):
 
     @property
     def surprise_level(self) -> str | None:
-        """The planned surprise in force for this battalion's attack, if any."""
-        if self.surprise is None or self.model.time > self.surprise[1]:
+        """The planned surprise in force for this battalion's attack, if any.
+
+        It holds until the attack first meets the enemy and for its planned hours from then.
+        """
+        if self.surprise is None or (self.surprise_until is not None
+                                     and self.model.time > self.surprise_until):
             return None
         return self.surprise[0]
 

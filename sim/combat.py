@@ -12,7 +12,7 @@ in HerrTom/OPORD-QJM; CDB90).
   linearly, as the CDB90 fit finds (ln(A_cas/D_cas) = 0.07-0.23 ln(A/D), §2.1).
 * Combat power: men x troop quality (QJM morale factor) x posture and terrain (defender) x
   weather (attacker) x supply x fatigue (verity 8: the ability to inflict casualties declines
-  with each day in combat) x surprise.
+  with each day in combat) x surprise (the surprising attacker's QJM operational mobility).
 * Artillery and rockets in range multiply the casualties inflicted so that they take their
   sourced share of them (47-69 % in WWII, §2.3).
 * Casualties are drawn from the model's random generator and split into killed, wounded and
@@ -51,6 +51,18 @@ def defender_daily_rate(engaged_men, power_ratio, terrain_c, weather_c, posture_
     """Defender's casualty rate per day (share of its men); ``engaged_men`` counts both sides."""
     return (p.defender_daily_rate * terrain_c * weather_c * posture_c * surprise_c
             * size_factor(engaged_men, p) * opposition_factor(power_ratio, p))
+
+
+def surprise_power(level: str, terrain_mobility: float, weather_mobility: float,
+                   p: CombatParameters) -> float:
+    """Multiplier on a surprising attacker's combat power (QJM).
+
+    Surprise multiplies the attacker's mobility characteristic M (x1.3 / 3 / 5); its operational
+    mobility ``m = M - (1 - r_m h_m)(M - 1)``, which terrain and weather damp, multiplies its
+    combat power (NPW as transcribed in HerrTom/OPORD-QJM, ``combat_science.md`` §2.2).
+    """
+    mobility = p.surprise_mobility[level]
+    return mobility - (1.0 - terrain_mobility * weather_mobility) * (mobility - 1.0)
 
 
 def artillery_multiplier(support: float, p: CombatParameters) -> float:
@@ -145,6 +157,9 @@ class CombatResolver:
         value = unit.strength * p.quality_factor[unit.quality.value]
         if attacking:
             value *= getattr(p, f"weather_attack_{weather}")
+            if unit.surprise_level is not None:
+                value *= surprise_power(unit.surprise_level, p.terrain_mobility[cell_class],
+                                        self.model.advance_weather_factor(unit.coordinate), p)
         else:
             value *= p.posture_strength[self.defence_posture(unit)]
             value *= p.terrain_defence[cell_class]

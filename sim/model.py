@@ -553,6 +553,9 @@ class KalbajarModel(mesa.Model):
             if unit.unique_id in contacts:
                 unit.combat_days += step_days
                 unit.out_of_contact_since = None
+                if unit.surprise is not None and unit.surprise_until is None \
+                        and self.combat.is_attacking(unit):
+                    unit.surprise_until = self.time + unit.surprise[1]  # the surprise is sprung
             else:
                 unit.combat_days = max(0.0, unit.combat_days - step_days)
                 if unit.out_of_contact_since is None:

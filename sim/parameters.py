@@ -439,7 +439,9 @@ class CombatParameters(ParameterGroup):
         "surprise): QJM x1.2 (§2.2).")
     surprise_mobility: dict[str, float] = Field(
         default_factory=lambda: {"minor": 1.3, "substantial": 3.0, "complete": 5.0},
-        description="QJM surprise: multiplier on the surprising side's advance (§2.2).")
+        description="QJM surprise: multiplier on the surprising attacker's mobility "
+        "characteristic, so on its advance and, through its operational mobility, its combat "
+        "power (§2.2).")
     surprise_vulnerability: dict[str, float] = Field(
         default_factory=lambda: {"minor": 0.9, "substantial": 0.6, "complete": 0.4},
         description="QJM surprise: casualty factor of the surprising side (§2.2).")

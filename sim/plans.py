@@ -119,9 +119,9 @@ class Commander:
                     self.model.pending_tasks[battalion_id] = task
                 elif unit.in_field and not unit.withdrawing:
                     unit.receive_task(task)
-                    if phase.surprise != "none":
-                        unit.surprise = (phase.surprise, self.model.time
-                                         + phase.surprise_hours / self.model.spec.step_hours)
+                    unit.surprise = None if phase.surprise == "none" else (
+                        phase.surprise, phase.surprise_hours / self.model.spec.step_hours)
+                    unit.surprise_until = None
             self.model.log_event("orders_issued", unit=self.side_id, cause=phase.name)
         self.consider_withdrawal()
 

@@ -181,7 +181,7 @@ class Phase(Strict):
     waits for an enemy battalion near a place. The orders go out when every condition given
     holds; a phase with none starts at once. ``enabled = false`` cancels a phase (what-ifs).
     ``surprise`` is the surprise the commander planned for (QJM levels), in force for the first
-    ``surprise_hours`` of the phase's attacks.
+    ``surprise_hours`` of the phase's attacks (from each battalion's first contact).
     """
 
     name: str

@@ -10,6 +10,7 @@ from sim.combat import (
     opposition_factor,
     size_factor,
     split_casualties,
+    surprise_power,
 )
 from sim.parameters import CombatParameters
 
@@ -77,3 +78,12 @@ def test_casualty_split_conserves_men_and_captures_more_when_broken():
     assert np.mean([s["missing"] for s in broken]) > 3 * np.mean([s["missing"] for s in coherent])
     cut_off = [split_casualties(rng, 100, False, False, P) for _ in range(500)]
     assert np.mean([s["killed"] for s in cut_off]) > killed  # wounded die without evacuation
+
+
+def test_surprise_raises_the_attackers_power_less_in_mountains_and_snow():
+    # QJM operational mobility m = M - (1 - r_m h_m)(M - 1), M the surprise mobility factor.
+    assert surprise_power("complete", 1.0, 1.0, P) == pytest.approx(5.0)
+    assert surprise_power("substantial", 0.5, 0.5, P) == pytest.approx(1.5)  # rugged, heavy snow
+    assert surprise_power("minor", 0.5, 0.9, P) == pytest.approx(1.3 - 0.55 * 0.3)
+    assert 1.0 < surprise_power("substantial", 0.5, 0.5, P) < surprise_power(
+        "substantial", 1.0, 0.9, P)

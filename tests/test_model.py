@@ -167,3 +167,23 @@ def test_other_cell_sizes_build_and_run(cell_size):
     model.run_for(12)
     assert model.world.terrain.cell_size_m == cell_size
     assert model.battalions["az_701_1"].km_marched > 0
+
+
+def test_a_planned_surprise_is_sprung_at_the_attacks_first_contact():
+    scenario = load_scenario(HISTORICAL)
+    model = KalbajarModel(scenario, rng=0)
+    while model.running and getattr(model.battalions.get("arm_karabakh_1"), "surprise",
+                                    None) is None:  # until the counter-offensive is ordered
+        model.step()
+    unit = model.battalions["arm_karabakh_1"]
+    assert unit.surprise is not None and unit.surprise_until is None
+    assert unit.surprise_level == "substantial"  # armed while it closes with the enemy
+    while unit.surprise_until is None and model.running:
+        model.step()
+    assert unit.surprise_until is not None
+    sprung = unit.surprise_until - unit.surprise[1]
+    assert model.time == sprung  # the step of the first contact has just been fought
+    while model.time <= unit.surprise_until:
+        assert unit.surprise_level == "substantial"
+        model.step()
+    assert unit.surprise_level is None
