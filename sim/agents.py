@@ -180,6 +180,11 @@ class Battalion(CellAgent):
         return max(0, self.joined - self.strength - self.loss_offset) / max(self.joined, 1)
 
     @property
+    def held_hours(self) -> float:
+        """Hours since the battalion last stopped to hold where it stands."""
+        return (self.model.time - self.held_since) * self.model.spec.step_hours
+
+    @property
     def spent(self) -> bool:
         """Whether it has lost too many of the men who joined to be sent into an attack again."""
         share = (self.joined - self.strength) / max(self.joined, 1)

@@ -137,8 +137,7 @@ class CombatResolver:
 
         if unit.state == UnitState.BROKEN or unit.withdrawing:
             return "withdrawal"
-        held = (self.model.time - unit.held_since) * self.model.spec.step_hours
-        return "prepared" if held >= self.p.prepared_after_hours else "hasty"
+        return "prepared" if unit.held_hours >= self.p.prepared_after_hours else "hasty"
 
     def weather_class(self, cell) -> str:
         """'fair', 'light' or 'heavy' by the precipitation at a cell this step."""

@@ -310,13 +310,12 @@ class KalbajarModel(mesa.Model):
         """One draw of cold injuries over the battalions; ``cells`` are those crossed, in turn."""
         weather, p = self.weather, self.spec.parameters.cold
         urban, holding = self.world.terrain.urban_cells, UnitState.HOLDING
-        (march_hours, sheltered, held, held_since, strength, equipment, supplied, fatigue,
+        (march_hours, sheltered, held, held_hours, strength, equipment, supplied, fatigue,
          evacuable) = np.array([(u.march_hours_step, u.coordinate in urban, u.state == holding,
-                                 u.held_since, u.strength, u.winter_equipment, u.supplied,
+                                 u.held_hours, u.strength, u.winter_equipment, u.supplied,
                                  u.fatigue_days, u.supply_path) for u in units], dtype=float).T
         # Dug in: held long enough for a prepared defence (as the combat posture).
-        dug_in = (held != 0) & ((self.time - held_since) * step_hours
-                                >= self.spec.parameters.combat.prepared_after_hours)
+        dug_in = (held != 0) & (held_hours >= self.spec.parameters.combat.prepared_after_hours)
         exposure = cold.rest_exposure_share(sheltered != 0, dug_in, p)
         chill = cold.wind_chill_c(weather.temperature_c[cells], weather.wind_ms[cells])
         ends = np.cumsum(lengths)

@@ -337,8 +337,7 @@ class CombatParameters(ParameterGroup):
     """Dupuy's QJM/TNDM attrition (``combat_science.md`` §2.2-2.3).
 
     NPW as transcribed in HerrTom/OPORD-QJM, with TNDM's base rates and a near-linear dependence
-    on the force ratio
-    (CDB90, §2.1).
+    on the force ratio (CDB90, §2.1).
     """
 
     engagement_range_km: float = Field(

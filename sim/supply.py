@@ -83,7 +83,7 @@ class SupplyNetwork:
             [np.asarray(e.cells) for e in self.edges.values()] or [np.zeros((0, 2), int)]), axis=0)
         self._road_cells = tuple(road_cells.T)
         self._stops: dict[str, np.ndarray] = {}
-        self._stops_key: dict[str, tuple] = {}
+        self._stops_version: dict[str, int] = {}  # the control's zones they were taken from
         self._neighbours: dict[str, list[tuple[str, tuple[str, str]]]] = {
             node: [] for node in self.graph.nodes}
         for u, v in self.edges:
@@ -128,11 +128,10 @@ class SupplyNetwork:
         The zones are screened by the side's own battalions
         (:meth:`sim.control.Control.screened_zoc`).
         """
-        key = (side, id(control), control.version)
-        if self._stops_key.get(side) != key:
+        if self._stops_version.get(side) != control.version:
             stops = np.zeros(control.shape, dtype=bool)
             stops[self._road_cells] = control.screened_zoc(side, self._road_cells)
-            self._stops[side], self._stops_key[side] = stops, key
+            self._stops[side], self._stops_version[side] = stops, control.version
         return self._stops[side]
 
     @staticmethod

@@ -138,7 +138,6 @@ class Weather:
         self._fresh_sum = np.zeros(shape, dtype=LAYER)
         self._fresh_hours = 0.0
         self._fresh_layers = 0
-        self._fresh_left = False
         self._snowed = False
         # Temperature falls with height (lapse rates >= 0, a theatre-wide anomaly): nothing
         # melts unless the lowest cell is above freezing.
@@ -270,13 +269,12 @@ class Weather:
                 self._fresh_sum -= depth_out
                 self._spare.append(depth_out)
                 self._fresh_layers -= 1
+                if not self._fresh_layers:  # the last fresh snow has aged: none is left
+                    self._fresh_sum.fill(0.0)
+                    self.fresh_snow_m.fill(0.0)
         if self._fresh_layers:
             np.minimum(self._fresh_sum, self.snow_depth_m, out=self.fresh_snow_m)
             np.maximum(self.fresh_snow_m, 0.0, out=self.fresh_snow_m)
-        elif self._fresh_left:
-            self._fresh_sum.fill(0.0)
-            self.fresh_snow_m.fill(0.0)
-        self._fresh_left = self._fresh_layers > 0
 
     def _new_day(self, day: dt.date) -> None:
         p = self.p
@@ -313,6 +311,5 @@ class Weather:
         self._fresh.clear()
         self._fresh_hours = 0.0
         self._fresh_layers = 0
-        self._fresh_left = False
         self._fresh_sum.fill(0.0)
         self.fresh_snow_m.fill(0.0)
