@@ -337,13 +337,6 @@ class Battalion(CellAgent):
 
     # ------------------------------------------------------------------ winter
 
-    def read_weather(self, weather) -> None:
-        """Note the weather at the battalion's cell (for the record)."""
-        here = self.cell.coordinate
-        self.temperature_c = weather.temperature_c.item(here)
-        self.wind_ms = weather.wind_ms.item(here)
-        self.snow_depth_m = weather.snow_depth_m.item(here)
-
     def tire_or_recover(self, step_hours: float) -> None:
         """Fatigue builds with marching and eases with rest, faster under a roof."""
         days = step_hours / 24.0

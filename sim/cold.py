@@ -118,8 +118,10 @@ def cold_casualties(rng: np.random.Generator, strength, march_hours, march_wind_
     who die (a binomial share of the injured).
     """
     evacuable = supplied if evacuable is None else evacuable
-    dose = (exposure_dose(march_hours, march_wind_chill, p)
-            + exposure_dose(rest_hours_outdoors, rest_wind_chill, p))
+    hours_and_chill = np.array(np.broadcast_arrays(
+        march_hours, rest_hours_outdoors, march_wind_chill, rest_wind_chill), dtype=float)
+    march_dose, rest_dose = exposure_dose(hours_and_chill[:2], hours_and_chill[2:], p)
+    dose = march_dose + rest_dose
     chance = injury_probability(dose, protection(winter_equipment, supplied, fatigue_days, p), p)
     injured = rng.binomial(np.asarray(strength, dtype=np.int64), chance)
     fatal = np.where(np.asarray(evacuable, dtype=bool), p.fatality_supplied,

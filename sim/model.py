@@ -3,7 +3,8 @@
 ``KalbajarModel.step`` is one step of the operation (6 hours by default), in this order:
 
 1. weather: the weather layers advance (:mod:`sim.weather`), snow closes or reopens the roads
-   over passes (:mod:`sim.passes`), and routes are re-planned under the new snow,
+   over passes (:mod:`sim.passes`); routes are re-planned when a road closed or opened, and
+   every few days under the current front and snow (:mod:`sim.routing`),
 2. supply: each side's supply is traced from its depots over the roads (:mod:`sim.supply`);
    battalions the enemy cuts off from it become encircled, hold on what they carry and then
    try to break out,
@@ -155,6 +156,7 @@ class KalbajarModel(mesa.Model):
         """One step of the operation; see the module docstring for the order."""
         steps_done = self.time - 1
         self.update_weather(steps_done)
+        self.plan_routes_when_due()
         self.trace_supply()
         for commander in self.commanders.values():
             commander.issue_orders()
@@ -197,6 +199,7 @@ class KalbajarModel(mesa.Model):
             for kind, base in (("foot", foot), ("road_bound", road_bound)):
                 self.graphs[(side, kind)].set_hours(partial(self._opposed_hours, base, enemy))
         self._routes_planned_at = self.time
+        self._roads_changed = False
 
     def _opposed_hours(self, base: MarchGraph, enemy_cells: np.ndarray) -> np.ndarray:
         """A side's leg hours: into enemy-held cells no faster than the QJM opposed advance."""
@@ -209,7 +212,7 @@ class KalbajarModel(mesa.Model):
         self.datacollector.collect(self)
 
     def update_weather(self, steps_done: float) -> None:
-        """Advance the weather, open or close passes, and re-plan routes when due."""
+        """Advance the weather and open or close the roads over passes."""
         if self.weather is None:
             return
         self.weather.advance(self.clock.at(steps_done), self.spec.step_hours)
@@ -251,9 +254,14 @@ class KalbajarModel(mesa.Model):
             self.road_bound_graph.set_leg_flags(flat, blocked=road.closed)
             self.log_event("pass_closed" if road.closed else "pass_reopened", unit="",
                            cause="snow", place=road.name, road_snow_m=round(road.road_snow_m, 2))
-        refresh_steps = self.spec.parameters.weather.route_refresh_days * 24 / self.spec.step_hours
-        if (changed or self.time - self._routes_planned_at >= refresh_steps) and hasattr(
-                self, "graphs"):
+        self._roads_changed = self._roads_changed or bool(changed)
+
+    _roads_changed = False
+
+    def plan_routes_when_due(self) -> None:
+        """Re-plan routes at once when a road closed or opened, else every few days."""
+        refresh_steps = self.spec.parameters.movement.route_refresh_days * 24 / self.spec.step_hours
+        if self._roads_changed or self.time - self._routes_planned_at >= refresh_steps:
             self.replan_routes()
 
     def move_battalions(self, steps_done: float) -> None:
@@ -293,44 +301,52 @@ class KalbajarModel(mesa.Model):
         """
         units = [u for u in self.agents_by_type[Battalion] if u.in_field]
         weather, step_hours = self.weather, self.spec.step_hours
-        if weather is not None:
-            for unit in self.battalions.values():
-                unit.read_weather(weather)
-            if units:
-                lengths = np.array([len(u.step_cells) for u in units])
-                cells = tuple(np.array([c for u in units for c in u.step_cells]).T)
-                if self.spec.weather.cold_injury:
-                    self._cold_injuries(units, cells, lengths, step_hours)
-                if self.spec.weather.avalanches:
-                    self._avalanches(units, cells, lengths, step_hours)
+        if weather is not None and units:
+            lengths = np.array([len(u.step_cells) for u in units])
+            cells = tuple(np.array([c for u in units for c in u.step_cells]).T)
+            air_c, wind_ms = weather.temperature_c[cells], weather.wind_ms[cells]
+            here = np.cumsum(lengths) - 1  # where each battalion stands at the end of the step
+            for unit, temperature, wind, snow in zip(
+                    units, air_c[here].tolist(), wind_ms[here].tolist(),
+                    weather.snow_depth_m[tuple(axis[here] for axis in cells)].tolist()):
+                unit.temperature_c, unit.wind_ms, unit.snow_depth_m = temperature, wind, snow
+            if self.spec.weather.cold_injury:
+                self._cold_injuries(units, lengths, air_c, wind_ms, step_hours)
+            if self.spec.weather.avalanches:
+                self._avalanches(units, cells, lengths, air_c, step_hours)
         for unit in units:
             unit.tire_or_recover(step_hours)
 
-    def _cold_injuries(self, units, cells, lengths, step_hours) -> None:
-        """One draw of cold injuries over the battalions; ``cells`` are those crossed, in turn."""
-        weather, p = self.weather, self.spec.parameters.cold
+    def _cold_injuries(self, units, lengths, air_c, wind_ms, step_hours) -> None:
+        """One draw of cold injuries over the battalions.
+
+        ``air_c`` and ``wind_ms`` are read on the cells each crossed, ``lengths`` cells each.
+        """
+        p = self.spec.parameters.cold
         urban, holding = self.world.terrain.urban_cells, UnitState.HOLDING
-        (march_hours, sheltered, held, held_hours, strength, equipment, supplied, fatigue,
-         evacuable) = np.array([(u.march_hours_step, u.coordinate in urban, u.state == holding,
-                                 u.held_hours, u.strength, u.winter_equipment, u.supplied,
+        (march_hours, sheltered, held, held_since, strength, equipment, supply_days, fatigue,
+         evacuable) = np.array([(u.march_hours_step, u.cell.coordinate in urban, u.state == holding,
+                                 u.held_since, u.strength, u.winter_equipment, u.supply_days,
                                  u.fatigue_days, u.supply_path) for u in units], dtype=float).T
+        supplied = supply_days > 0  # as Battalion.supplied
+        held_hours = (self.time - held_since) * self.spec.step_hours  # as Battalion.held_hours
         # Dug in: held long enough for a prepared defence (as the combat posture).
         dug_in = (held != 0) & (held_hours >= self.spec.parameters.combat.prepared_after_hours)
         exposure = cold.rest_exposure_share(sheltered != 0, dug_in, p)
-        chill = cold.wind_chill_c(weather.temperature_c[cells], weather.wind_ms[cells])
+        chill = cold.wind_chill_c(air_c, wind_ms)
         ends = np.cumsum(lengths)
         march_chill = np.minimum.reduceat(chill, ends - lengths)
         rest_chill = chill[ends - 1]  # where the battalion stands at the end of the step
         rest_outdoors = np.maximum(step_hours - march_hours, 0.0) * exposure
         injured, dead = cold.cold_casualties(
             self.rng, strength.astype(np.int64), march_hours, march_chill, rest_outdoors,
-            rest_chill, equipment, supplied != 0, fatigue, p, evacuable=evacuable != 0)
+            rest_chill, equipment, supplied, fatigue, p, evacuable=evacuable != 0)
         for unit, hurt, died in zip(units, injured.tolist(), dead.tolist()):
             if hurt:
                 unit.lose("cold_dead", died)
                 unit.lose("cold_injured", hurt - died)
 
-    def _avalanches(self, units, cells, lengths, step_hours) -> None:
+    def _avalanches(self, units, cells, lengths, air_c, step_hours) -> None:
         """Avalanches on the cells each battalion crossed or holds.
 
         One draw per battalion every step, fresh snow or not, so the random stream does not
@@ -342,7 +358,7 @@ class KalbajarModel(mesa.Model):
         if not fresh.max() > p.min_fresh_snow_m:  # no release below the minimum new snow
             return
         release = avalanche.release_probability(
-            self.avalanche_terrain[cells], fresh, weather.temperature_c[cells], step_hours, p)
+            self.avalanche_terrain[cells], fresh, air_c, step_hours, p)
         strike = avalanche.strike_probability(release, np.repeat(np.arange(len(units)), lengths),
                                               len(units))
         for unit in (u for u, hit in zip(units, draws < strike) if hit):

@@ -101,5 +101,25 @@ def cell_rate_factors(snow_depth_m, weather_factor, p: MovementParameters, overs
     """
     snow = 0.0 if snow_depth_m is None else snow_depth_m
     weather = 1.0 if weather_factor is None else weather_factor
+    if isinstance(snow, float):  # one cell, as a battalion marches: the same rule in plain floats
+        return (_one_cell_snow_factor(snow, p, oversnow_gear) * weather,
+                _one_cell_snow_factor(snow * p.road_snow_depth_share, p, oversnow_gear) * weather)
     return (snow_rate_factor(snow, False, p, oversnow_gear) * weather,
             snow_rate_factor(snow, True, p, oversnow_gear) * weather)
+
+
+def _one_cell_snow_factor(depth_m: float, p: MovementParameters, oversnow_gear: bool) -> float:
+    """:func:`snow_rate_factor` of one depth, computed as ``np.interp`` computes it."""
+    xs = (0.0, p.snow_deep_depth_m, p.snow_immobile_depth_m)
+    ys = (1.0, p.snow_deep_rate_factor, p.snow_immobile_rate_factor)
+    if depth_m <= xs[0]:
+        factor = ys[0]
+    elif depth_m >= xs[2]:
+        factor = ys[2]
+    else:
+        j = 0 if depth_m < xs[1] else 1
+        if depth_m == xs[j]:
+            factor = ys[j]
+        else:
+            factor = (ys[j + 1] - ys[j]) / (xs[j + 1] - xs[j]) * (depth_m - xs[j]) + ys[j]
+    return max(factor, p.snowshoe_rate_factor) if oversnow_gear else factor

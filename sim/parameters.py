@@ -96,6 +96,10 @@ class MovementParameters(ParameterGroup):
         0.3, gt=0,
         description="m; towed guns and rocket launchers leave a road only where the snow is "
         "shallower than this. Assumption: the FM 31-70 'over about 30 cm' boundary (§3.4).")
+    route_refresh_days: float = Field(
+        7.0, gt=0, description="days between re-planning routes under the current front, snow "
+        "and weather (routes are also re-planned at once when a road closes or opens). "
+        "Assumption: a weekly planning cycle.")
 
 
 class WeatherParameters(ParameterGroup):
@@ -227,9 +231,6 @@ class WeatherParameters(ParameterGroup):
     pass_min_height_m: float = Field(
         2000.0, description="m; only roads whose highest point is above this can be closed by "
         "snow (valley roads are kept open). Assumption.")
-    route_refresh_days: float = Field(
-        7.0, gt=0, description="days between re-planning routes under the current snow (routes "
-        "are also re-planned at once when a road closes or opens).")
     spinup_days: float = Field(
         120.0, ge=0, description="days of weather simulated before the start date, so the "
         "snowpack on the first day is the season's own.")

@@ -187,3 +187,18 @@ def test_a_planned_surprise_is_sprung_at_the_attacks_first_contact():
         assert unit.surprise_level == "substantial"
         model.step()
     assert unit.surprise_level is None
+
+
+def test_routes_follow_the_front_without_weather_too():
+    """Re-planning is on a planning cycle of its own: ground the enemy took since the start
+    is routed through at the opposed-advance pace even when the weather is off."""
+    scenario = load_scenario(HISTORICAL, ["weather.enabled=false",
+                                          "parameters.movement.route_refresh_days=1"])
+    model = KalbajarModel(scenario, rng=0)
+    start_enemy = model.control.enemy_cells("armenia").ravel().copy()
+    model.run_for(int(20 * 24 / scenario.step_hours))
+    taken = model.control.enemy_cells("armenia").ravel() & ~start_enemy
+    into_taken = taken[model.foot_graph.destinations] & np.isfinite(model.foot_graph.hours)
+    assert into_taken.any()
+    routed = model.graphs[("armenia", "foot")].hours[into_taken]
+    assert (routed >= model.advance_hours[into_taken]).all()

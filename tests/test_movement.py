@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from sim.movement import (
+    cell_rate_factors,
     leg_time_h,
     march_rate_km_per_day,
     march_rate_km_per_h,
@@ -69,3 +70,12 @@ def test_rates_are_vectorised():
     slopes = np.array([0.0, 10.0, 50.0])
     rates = march_rate_km_per_h(slopes, [True, False, False], False, [0.0, 0.3, 0.0], P)
     assert rates.tolist() == pytest.approx([4.0, 1.0, 0.0])
+
+
+def test_one_cell_rate_factors_agree_with_the_grid_rule():
+    depths = [0.0, 0.05, 0.3, 0.31, 0.45, 0.61, 0.9, 2.0]
+    for gear in (False, True):
+        for depth in depths:
+            one = cell_rate_factors(depth, 0.7, P, gear)
+            grid = cell_rate_factors(np.array([depth]), np.array([0.7]), P, gear)
+            assert one[0] == grid[0][0] and one[1] == grid[1][0]
