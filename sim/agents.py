@@ -212,9 +212,24 @@ class Battalion(CellAgent):
         self.task = task
         if self.broken:
             return
-        self.objective_cell = self.model.world.places[task.objective]
+        self.objective_cell = (self.model.guard_post(self) if task.secure_to
+                               else self.model.world.places[task.objective])
         self.leg_hours_done = 0.0
         self.state = UnitState.HOLDING if self.at_objective else UnitState.MARCHING
+
+    def follow_the_threat(self) -> None:
+        """A battalion securing a road moves along it to where the enemy comes nearest."""
+        if (self.task is None or self.task.secure_to is None or self.broken or self.withdrawing
+                or self.encircled or self.resupplying):
+            return
+        post = self.model.guard_post(self)
+        terrain = self.model.world.terrain
+        if terrain.distance_km(post, self.objective_cell) > (
+                self.model.spec.parameters.supply.road_guard_shift_km):
+            self.objective_cell = post
+            self.leg_hours_done = 0.0
+            if not self.at_objective:
+                self.state = UnitState.MARCHING
 
     def fall_back(self, place: str, state: UnitState | None = None) -> None:
         """Leave the current task and march to a place (retreat, breakout, withdrawal)."""

@@ -95,6 +95,7 @@ class KalbajarModel(mesa.Model):
                                                              scenario.parameters.avalanche)
             self._apply_weather()
         self.pending_tasks: dict[str, Task] = {}
+        self._stretches: dict[tuple[str, str], np.ndarray] = {}
         self.marched_today_h: dict[str, float] = {}
         self.initial = dict.fromkeys(scenario.sides, 0)
         self.reinforced = dict.fromkeys(scenario.sides, 0)
@@ -522,6 +523,48 @@ class KalbajarModel(mesa.Model):
                 unit.fall_back(goal)
                 self.log_event("breakout", unit=unit.battalion_id, cause=f"towards {goal}",
                                place=self.place_name(unit.coordinate))
+
+    def road_stretch(self, a: str, b: str) -> np.ndarray:
+        """Cells of the road route from place ``a`` to place ``b``, in order (an n x 2 array)."""
+        key = (a, b)
+        if key not in self._stretches:
+            roads = self.world.roads
+            route = roads.route(a, b)
+            cells = [c for u, v in zip(route, route[1:]) for c in roads.edge(u, v).cells_from(u)]
+            self._stretches[key] = np.array(cells or [self.world.places[a]])
+        return self._stretches[key]
+
+    def guard_post(self, unit: Battalion) -> tuple[int, int]:
+        """Where a battalion securing a stretch of road stands: where the enemy comes nearest.
+
+        Only cells its side holds count (the road behind the front), and only those nearer to
+        an enemy battalion than to any other battalion of its own side: the side's other
+        battalions screen the road around them, as they screen convoys
+        (:meth:`sim.control.Control.screened_zoc`). With no such cell it stands at the
+        stretch's first place.
+        """
+        task = unit.task
+        cells = self.road_stretch(task.objective, task.secure_to)
+        cells = cells[self.control.cells[tuple(cells.T)] == self.control.index[unit.side]]
+        enemy, own = [], []
+        for other in self.battalions.values():
+            if other.in_field and other is not unit:
+                (own if other.side == unit.side else enemy).append(other.coordinate)
+        if not enemy or not len(cells):
+            return self.world.places[task.objective]
+
+        def gap(positions):
+            points = np.array(positions, dtype=float).reshape(-1, 2)
+            if not len(points):
+                return np.full(len(cells), np.inf)
+            return ((cells[:, None, :] - points[None, :, :]) ** 2).sum(-1).min(axis=1)
+
+        to_enemy = gap(enemy)
+        exposed = to_enemy < gap(own)
+        if not exposed.any():
+            return self.world.places[task.objective]
+        x, y = cells[exposed][int(np.argmin(to_enemy[exposed]))]
+        return int(x), int(y)
 
     def rear_place(self, unit: Battalion, nearby: bool = False) -> str | None:
         """The place a battalion falls back to, nearest by march time.

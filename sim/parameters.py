@@ -549,6 +549,10 @@ class SupplyParameters(ParameterGroup):
     zoc_km: float = Field(
         2.5, ge=0, description="km; reach of a battalion's zone of control: supply does not "
         "pass through it. Assumption: the engagement range.")
+    road_guard_shift_km: float = Field(
+        3.0, gt=0, description="km; a battalion securing a road moves to the point of its stretch "
+        "nearest the enemy when that point is further than this from where it stands. "
+        "Assumption: about the reach of its zone of control.")
     encircled_after_hours: float = Field(
         12.0, ge=0, description="h without a supply path before a unit counts as encircled "
         "(short cuts are interruptions). Assumption.")

@@ -123,6 +123,9 @@ class Commander:
                         phase.surprise, phase.surprise_hours / self.model.spec.step_hours)
                     unit.surprise_until = None
             self.model.log_event("orders_issued", unit=self.side_id, cause=phase.name)
+        for unit in self.model.side_units(self.side_id):
+            if unit.in_field:
+                unit.follow_the_threat()
         self.consider_withdrawal()
 
     def enemy_near(self, condition) -> bool:

@@ -160,10 +160,16 @@ class Road(Strict):
 
 
 class Task(Strict):
-    """An order to one battalion: go to a place and take up a posture there."""
+    """An order to one battalion: go to a place and take up a posture there.
+
+    With ``secure_to`` (defend only) the battalion secures the road from ``objective`` to that
+    place: it stands on the stretch where the enemy comes nearest, and moves along it as the
+    threat moves (:meth:`sim.model.KalbajarModel.guard_post`).
+    """
 
     objective: str
     posture: Posture = Posture.ATTACK
+    secure_to: str | None = None
 
 
 class NearCondition(Strict):
@@ -397,6 +403,16 @@ class Scenario(Strict):
                         problems.append(f"{where}.tasks.{bid}: battalion of side "
                                         f"{self.battalions[bid].side!r}, expected side {sid!r}")
                     need(self.places, task.objective, f"{where}.tasks.{bid}.objective", "places")
+                    if task.secure_to is not None:
+                        at = f"{where}.tasks.{bid}.secure_to"
+                        on_roads = {n for road in self.roads.values() for n in road.nodes}
+                        if task.posture != Posture.DEFEND:
+                            problems.append(f"{at}: a road is secured in the 'defend' posture, "
+                                            f"got {task.posture.value!r}")
+                        for end in (task.objective, task.secure_to):
+                            if end not in on_roads:
+                                problems.append(f"{at}: {end!r} is not a node of any road; "
+                                                "expected the two ends of a stretch of road")
                 if phase.when_enemy_near is not None:
                     need(self.places, phase.when_enemy_near.place,
                          f"{where}.when_enemy_near.place", "places")

@@ -12,7 +12,7 @@ from sim.model import KalbajarModel
 from sim.output import unit_timeseries
 from sim.scenario import load_scenario
 
-from .conftest import HISTORICAL, POSTS, START
+from .conftest import HISTORICAL, POSTS, ROOT, START
 
 
 def test_fixed_seed_smoke_run_of_the_full_scenario(replay, scenario):
@@ -202,3 +202,32 @@ def test_routes_follow_the_front_without_weather_too():
     assert into_taken.any()
     routed = model.graphs[("armenia", "foot")].hours[into_taken]
     assert (routed >= model.advance_hours[into_taken]).all()
+
+
+def test_a_road_guard_stands_where_the_enemy_comes_nearest_to_its_stretch():
+    scenario = load_scenario(ROOT / "scenarios" / "whatif" / "omar_pass_held.toml")
+    model = KalbajarModel(scenario, rng=0)
+    guard = model.battalions["az_omar_garrison"]
+    task = scenario.sides["azerbaijan"].plan.phases[1].tasks["az_omar_garrison"]
+    assert task.secure_to == "kalbajar"
+    stretch = model.road_stretch("omar_pass", "kalbajar")
+    own = model.control.index["azerbaijan"]
+    model.control.cells[tuple(stretch[: len(stretch) // 2].T)] = own  # the upper half is held
+    guard.task = task
+    enemies = [u for u in model.battalions.values() if u.side == "armenia"]
+
+    def enemy_at(cell):
+        for unit in enemies:  # the whole enemy in one place
+            unit.cell = model.grid[(int(cell[0]), int(cell[1]))]
+
+    for target in (stretch[2], stretch[len(stretch) // 2 - 3]):
+        enemy_at(target)
+        assert model.guard_post(guard) == (int(target[0]), int(target[1]))
+    # The enemy at the far end, on ground it holds: the guard stays on the held half.
+    enemy_at(stretch[-1])
+    post = model.guard_post(guard)
+    assert post == tuple(int(v) for v in stretch[len(stretch) // 2 - 1])
+    # It follows the threat once it has moved further than the shift distance.
+    guard.objective_cell = tuple(int(v) for v in stretch[0])
+    guard.follow_the_threat()
+    assert guard.objective_cell == post
