@@ -129,3 +129,14 @@ def test_the_command_line_prints_the_error_without_a_traceback(tmp_path):
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert f"error: {path}: battalions.az_701_grad.strength = -1" in result.stderr
+
+
+def test_a_road_is_secured_in_defence_between_road_nodes(tmp_path):
+    order = 'tasks.az_701_5 = { objective = "omar_pass", posture = "defend" }'
+    assert order in BASE
+    attack = order.replace('posture = "defend"', 'secure_to = "kalbajar", posture = "attack"')
+    expect_error(write(tmp_path, BASE.replace(order, attack, 1)), "tasks.az_701_5.secure_to",
+                 "'defend' posture")
+    off_road = order.replace('posture = "defend"', 'secure_to = "gamish_peak", posture = "defend"')
+    expect_error(write(tmp_path, BASE.replace(order, off_road, 1)), "tasks.az_701_5.secure_to",
+                 "'gamish_peak' is not a node of any road")
