@@ -183,12 +183,8 @@ class Control:
         if not held.any() or not len(own):
             return held
         enemy = np.concatenate([self._positions[s] for s in self.sides if s != side])
-        points = np.stack(cells, axis=1)[held].astype(float)
-
-        def nearest(positions):
-            return np.min(((points[:, None, :] - positions[None, :, :]) ** 2).sum(-1), axis=1)
-
-        held[held] = nearest(enemy) <= nearest(own)
+        points = np.stack(cells, axis=1)[held]
+        held[held] = nearest_squared(points, enemy) <= nearest_squared(points, own)
         return held
 
     def enemy_zoc(self, side: str) -> np.ndarray:
@@ -198,3 +194,12 @@ class Control:
     def enemy_cells(self, side: str) -> np.ndarray:
         """Cells controlled by any other side."""
         return (self.cells != NOBODY) & (self.cells != self.index[side])
+
+
+def nearest_squared(points, positions) -> np.ndarray:
+    """Squared grid distance from each point to its nearest position; inf if none."""
+    points = np.asarray(points, dtype=float).reshape(-1, 2)
+    positions = np.asarray(positions, dtype=float).reshape(-1, 2)
+    if not len(positions):
+        return np.full(len(points), np.inf)
+    return ((points[:, None, :] - positions[None, :, :]) ** 2).sum(-1).min(axis=1)

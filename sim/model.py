@@ -38,7 +38,7 @@ from .agents import DEATH_CAUSES, LOSS_CAUSES, Battalion, Depot, UnitState
 from .avalanche import avalanche_terrain_share
 from .clock import Clock
 from .combat import CombatResolver
-from .control import Control
+from .control import Control, nearest_squared
 from .morale import effective_breakpoint
 from .movement import cell_rate_factors, ground_rate_factors
 from .passes import PassConditions
@@ -325,12 +325,10 @@ class KalbajarModel(mesa.Model):
         """
         p = self.spec.parameters.cold
         urban, holding = self.world.terrain.urban_cells, UnitState.HOLDING
-        (march_hours, sheltered, held, held_since, strength, equipment, supply_days, fatigue,
+        (march_hours, sheltered, held, held_hours, strength, equipment, supplied, fatigue,
          evacuable) = np.array([(u.march_hours_step, u.cell.coordinate in urban, u.state == holding,
-                                 u.held_since, u.strength, u.winter_equipment, u.supply_days,
+                                 u.held_hours, u.strength, u.winter_equipment, u.supplied,
                                  u.fatigue_days, u.supply_path) for u in units], dtype=float).T
-        supplied = supply_days > 0  # as Battalion.supplied
-        held_hours = (self.time - held_since) * self.spec.step_hours  # as Battalion.held_hours
         # Dug in: held long enough for a prepared defence (as the combat posture).
         dug_in = (held != 0) & (held_hours >= self.spec.parameters.combat.prepared_after_hours)
         exposure = cold.rest_exposure_share(sheltered != 0, dug_in, p)
@@ -341,7 +339,7 @@ class KalbajarModel(mesa.Model):
         rest_outdoors = np.maximum(step_hours - march_hours, 0.0) * exposure
         injured, dead = cold.cold_casualties(
             self.rng, strength.astype(np.int64), march_hours, march_chill, rest_outdoors,
-            rest_chill, equipment, supplied, fatigue, p, evacuable=evacuable != 0)
+            rest_chill, equipment, supplied != 0, fatigue, p, evacuable=evacuable != 0)
         for unit, hurt, died in zip(units, injured.tolist(), dead.tolist()):
             if hurt:
                 unit.lose("cold_dead", died)
@@ -552,15 +550,8 @@ class KalbajarModel(mesa.Model):
                 (own if other.side == unit.side else enemy).append(other.coordinate)
         if not enemy or not len(cells):
             return self.world.places[task.objective]
-
-        def gap(positions):
-            points = np.array(positions, dtype=float).reshape(-1, 2)
-            if not len(points):
-                return np.full(len(cells), np.inf)
-            return ((cells[:, None, :] - points[None, :, :]) ** 2).sum(-1).min(axis=1)
-
-        to_enemy = gap(enemy)
-        exposed = to_enemy < gap(own)
+        to_enemy = nearest_squared(cells, enemy)
+        exposed = to_enemy < nearest_squared(cells, own)
         if not exposed.any():
             return self.world.places[task.objective]
         x, y = cells[exposed][int(np.argmin(to_enemy[exposed]))]
