@@ -95,6 +95,8 @@ class Battalion(CellAgent):
         self.loss_offset = 0
         self.march_hours_step = 0.0
         self.moved_in_zoc = False
+        self.escape: list[tuple[int, int]] = []  # a way round the enemy when falling back
+        self.trapped_since: float | None = None  # when it last found no way out
         self.step_cells: list[tuple[int, int]] = [cell.coordinate]
         self.temperature_c = float("nan")
         self.wind_ms = float("nan")
@@ -214,6 +216,7 @@ class Battalion(CellAgent):
             return
         self.objective_cell = (self.model.guard_post(self) if task.secure_to
                                else self.model.world.places[task.objective])
+        self.escape = []
         self.leg_hours_done = 0.0
         self.state = UnitState.HOLDING if self.at_objective else UnitState.MARCHING
 
@@ -234,6 +237,7 @@ class Battalion(CellAgent):
     def fall_back(self, place: str, state: UnitState | None = None) -> None:
         """Leave the current task and march to a place (retreat, breakout, withdrawal)."""
         self.objective_cell = self.model.world.places[place]
+        self.escape = []
         self.leg_hours_done = 0.0
         if state == UnitState.BROKEN:
             self.state = UnitState.BROKEN
@@ -248,6 +252,7 @@ class Battalion(CellAgent):
         self.broken_since = None
         self.state = UnitState.HOLDING
         self.held_since = self.model.time
+        self.escape = []
         if self.withdrawing:
             goal = self.model.rear_place(self)  # the withdrawal goes on to the exits
             if goal is not None:
@@ -292,14 +297,12 @@ class Battalion(CellAgent):
             if self.state in (UnitState.MARCHING, UnitState.BLOCKED):
                 self.state = UnitState.HOLDING
             return 0.0
-        graph = self.graph
-        _, next_cell = graph.field_to(self.objective_cell, start=self.coordinate)
         budget = hours + self.leg_hours_done
         while not self.at_objective:
-            nxt = int(next_cell[graph.flat(self.coordinate)])
-            if nxt == NO_PATH:
+            target = self._next_cell()
+            if target is None:
                 return self._halt(UnitState.BLOCKED, hours, budget)
-            target = graph.cell(nxt)
+            graph = self.graph
             k = graph.leg_id(self.coordinate, target)
             if k < 0 or not np.isfinite(graph.hours[k]):
                 return self._halt(UnitState.BLOCKED, hours, budget)
@@ -330,6 +333,9 @@ class Battalion(CellAgent):
                 self.march_hours_step += hours
                 return hours
             budget -= need
+            if self.escape:
+                self.escape.pop(0)
+            self.trapped_since = None
             self.cell = self.model.grid[target]
             self.track.append(target)
             self.step_cells.append(target)
@@ -339,6 +345,35 @@ class Battalion(CellAgent):
                 if not self.at_objective:
                     return self._halt(UnitState.MARCHING, hours, budget)
         return self._halt(UnitState.HOLDING, hours, budget)
+
+    def _next_cell(self) -> tuple[int, int] | None:
+        """The next cell on the way to the objective; None if there is no way.
+
+        A battalion falling back (broken or withdrawing) whose way is barred by an enemy
+        battalion, or that has no way at all, looks for a way round the enemy
+        (:meth:`sim.model.KalbajarModel.escape_route`); road-bound troops with no road out
+        leave their vehicles and guns first. With no way round it is trapped.
+        """
+        model = self.model
+        if self.escape:
+            if not model.enemy_holds(self.side, self.escape[0]):
+                return self.escape[0]
+            self.escape = []
+        graph = self.graph
+        _, next_cell = graph.field_to(self.objective_cell, start=self.coordinate)
+        nxt = int(next_cell[graph.flat(self.coordinate)])
+        target = None if nxt == NO_PATH else graph.cell(nxt)
+        if not (self.broken or self.withdrawing) or (
+                target is not None and not model.enemy_holds(self.side, target)):
+            return target
+        if target is None and self.unit_type.road_bound:
+            model.abandon_heavy_equipment(self)
+        self.escape = model.escape_route(self)
+        if not self.escape:
+            if self.trapped_since is None:
+                self.trapped_since = model.time
+            return None
+        return self.escape[0]
 
     def _halt(self, state: UnitState, hours: float, budget_left: float) -> float:
         used = max(0.0, hours - budget_left)

@@ -405,6 +405,8 @@ class KalbajarModel(mesa.Model):
                 if unit.cut_since is None:
                     unit.cut_since = self.time
                 hours_cut = (self.time - unit.cut_since) * self.spec.step_hours
+                if announce and self.surrenders(unit):
+                    continue
                 if announce and not unit.encircled and hours_cut >= p.encircled_after_hours:
                     self.encircle(unit, blocked)
                 elif announce and unit.encircled and not unit.withdrawing and (
@@ -521,6 +523,44 @@ class KalbajarModel(mesa.Model):
                 unit.fall_back(goal)
                 self.log_event("breakout", unit=unit.battalion_id, cause=f"towards {goal}",
                                place=self.place_name(unit.coordinate))
+
+    def escape_route(self, unit: Battalion) -> list[tuple[int, int]]:
+        """A way back for a battalion falling back that keeps clear of the enemy's battalions.
+
+        It leads to the nearest of the battalion's objective and its side's exits (withdrawal
+        destinations, else depots), never into a cell where an unbroken enemy battalion stands
+        (such a way is the breakout route round the enemy: the Susuzluq-Agdag track when the
+        Omar road is held). The battalion's objective becomes the way's end. Empty when there
+        is no such way.
+        """
+        side = unit.side
+        plan = self.spec.sides[side].plan
+        exits = plan.withdrawal.to if plan.withdrawal else self.depots[side]
+        targets = [unit.objective_cell] + [self.world.places[place] for place in exits]
+        enemies = [other.coordinate for other in self.battalions.values()
+                   if other.side != side and other.in_field and not other.broken]
+        route = unit.graph.route_avoiding(unit.coordinate, targets, enemies)
+        if route:
+            unit.objective_cell = route[-1]
+        return route
+
+    def surrenders(self, unit: Battalion) -> bool:
+        """Whether a trapped battalion gives up this step; if so its men are captured.
+
+        Trapped: encircled, its carried supplies spent and no way out round the enemy. Each
+        day so trapped it surrenders with chance ``trapped_surrender_per_day``.
+        """
+        if unit.trapped_since is None or not unit.encircled or unit.supply_days > 0:
+            return False
+        daily = self.spec.parameters.morale.trapped_surrender_per_day
+        chance = 1.0 - (1.0 - daily) ** (self.spec.step_hours / 24.0)
+        if self.rng.random() >= chance:
+            return False
+        self.log_event("surrendered", unit=unit.battalion_id,
+                       cause="encircled, out of supplies, no way out",
+                       place=self.place_name(unit.coordinate), men=unit.strength)
+        unit.lose("missing", unit.strength)
+        return True
 
     def road_stretch(self, a: str, b: str) -> np.ndarray:
         """Cells of the road route from place ``a`` to place ``b``, in order (an n x 2 array)."""
@@ -660,7 +700,8 @@ class KalbajarModel(mesa.Model):
                 unit.state = UnitState.HOLDING
                 unit.held_since = self.time
             elif unit.loss_share >= threshold:
-                goal = self.rear_place(unit, nearby=True)
+                # Withdrawing or encircled, it flees towards its side's exits.
+                goal = self.rear_place(unit, nearby=not (unit.withdrawing or unit.encircled))
                 unit.broken_since = self.time
                 if goal is not None:
                     unit.fall_back(goal, state=UnitState.BROKEN)

@@ -524,6 +524,11 @@ class MoraleParameters(ParameterGroup):
         0.3, gt=0, le=1, description="share of its men lost at which a rallied battalion is no "
         "longer sent back into the attack: US doctrine (ADRP 1-02) counts a unit 'destroyed' at "
         "30 % losses (combat_science.md §2.3).")
+    trapped_surrender_per_day: float = Field(
+        0.5, ge=0, le=1, description="chance per day that a trapped battalion (encircled, its "
+        "carried supplies spent, no way out round the enemy) surrenders; its men are captured. "
+        "Assumption: the encircled brigades' survivors 'died of hypothermia, went missing or "
+        "were captured' (combat_science.md §0, S6); 111 missing in the 14 Feb retreat (S7).")
     rallied_breakpoint_factor: float = Field(
         0.7, gt=0, le=1, description="a rallied unit counts only new losses, against its "
         "breakpoint times this factor (it breaks more easily a second time). Assumption.")

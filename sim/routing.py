@@ -311,6 +311,31 @@ class MarchGraph:
             path.append(int(pred[path[-1]]))
         return [self.cell(i) for i in reversed(path)]
 
+    def route_avoiding(self, start: tuple[int, int], targets: list[tuple[int, int]],
+                       avoid: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """The fastest way from a cell to the nearest target that keeps out of ``avoid``.
+
+        The way starts with the cell after ``start`` and ends at the target; it is empty when
+        there is none. Searched from the start, not cached.
+        """
+        here = self.flat(start)
+        self._searchable()
+        banned = np.zeros(self.size, dtype=bool)
+        if avoid:
+            banned[[self.flat(cell) for cell in avoid]] = True
+        banned[here] = False
+        matrix = self.matrix.copy()
+        matrix.data[banned[matrix.indices]] = np.inf
+        hours, pred = dijkstra(matrix, directed=True, indices=here, return_predecessors=True)
+        goals = [self.flat(cell) for cell in targets if not banned[self.flat(cell)]]
+        goals = [g for g in goals if np.isfinite(hours[g]) and g != here]
+        if not goals:
+            return []
+        path = [min(goals, key=lambda g: hours[g])]
+        while pred[path[-1]] != here:
+            path.append(int(pred[path[-1]]))
+        return [self.cell(i) for i in reversed(path)]
+
     def leg_ids(self, legs: list[tuple[int, int]]) -> np.ndarray:
         """Positions of (source, target) flat-index pairs among the legs; -1 where none."""
         if not legs:

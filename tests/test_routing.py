@@ -58,3 +58,20 @@ def test_the_nearest_place_is_the_same_with_a_stopped_search(world):
         full_hours = fresh(graph).hours_from(start)
         best = min(places, key=lambda name: full_hours[graph.flat(places[name])])
         assert stopped == best
+
+
+def test_a_way_round_keeps_out_of_the_barred_cells(world):
+    graph = fresh(world.foot_graph)
+    start, target = (48, 72), (60, 60)
+    direct = [graph.cell(i) for i in way(graph, start, target)]
+    barred = direct[2:5]
+    detour = graph.route_avoiding(start, [target], barred)
+    assert detour[-1] == target and not set(detour) & set(barred)
+    assert all(max(abs(a[0] - b[0]), abs(a[1] - b[1])) == 1
+               for a, b in zip([start] + detour, detour))  # neighbour by neighbour
+    # the nearer of two targets is chosen
+    assert graph.route_avoiding(start, [target, direct[6]], barred)[-1] == direct[6]
+    # boxed in on every side: no way
+    ring = [(start[0] + dx, start[1] + dy) for dx in (-1, 0, 1) for dy in (-1, 0, 1)
+            if (dx, dy) != (0, 0)]
+    assert graph.route_avoiding(start, [target], ring) == []

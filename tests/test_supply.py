@@ -173,3 +173,59 @@ def test_the_porters_walk_matches_a_masked_dilation_and_goes_round_enemy_zones()
     assert octagonal_dilation(road, 8, None)[12, 5]  # 7 km straight across
     assert not octagonal_dilation(road, 8, wall)[12, 5]  # the way round is longer than 8 km
     assert octagonal_dilation(road, 8, wall)[10, 24]  # near the wall's end the walk is short
+
+
+def test_a_battalion_falling_back_goes_round_an_enemy_on_its_way():
+    model = KalbajarModel(load_scenario(POSTS, QUIET), rng=0)
+    unit, enemy = model.battalions["village_post"], model.battalions["far_post"]
+    unit.withdrawing = True
+    unit.fall_back("toganali")
+    _, next_cell = unit.graph.field_to(unit.objective_cell, start=unit.coordinate)
+    way = [unit.coordinate]
+    for _ in range(3):
+        way.append(unit.graph.cell(int(next_cell[unit.graph.flat(way[-1])])))
+    enemy.cell = model.grid[way[2]]  # an enemy battalion stands on the way home
+    unit.start_step()
+    unit.march(12.0)
+    assert way[2] not in unit.track and len(unit.track) > 3  # it went round and on
+    # an attacking battalion does not go round: it stops in front of the enemy to fight
+    attacker = model.battalions["ridge_post"]
+    attacker.cell = model.grid[way[0]]
+    attacker.objective_cell = way[3]
+    attacker.start_step()
+    attacker.march(12.0)
+    assert attacker.coordinate == way[1]
+
+
+def trapped_village_post(surrender_per_day):
+    """The village post broken out of its pocket, an enemy on its way and no way round."""
+    blocker = ["battalions.blocker.name=Blocker", "battalions.blocker.side=red",
+               "battalions.blocker.type=infantry", "battalions.blocker.strength=300",
+               "battalions.blocker.start=dadivank",
+               "sides.red.plan.phases.0.tasks.blocker.objective=dadivank",
+               f"parameters.morale.trapped_surrender_per_day={surrender_per_day}"]
+    model = KalbajarModel(load_scenario(POSTS, QUIET + CUTTER + blocker), rng=0)
+    village, enemy = model.battalions["village_post"], model.battalions["blocker"]
+    while not village.withdrawing:
+        model.run_for(1)
+    _, next_cell = village.graph.field_to(village.objective_cell, start=village.coordinate)
+    enemy.cell = model.grid[village.graph.cell(int(next_cell[village.graph.flat(
+        village.coordinate)]))]
+    enemy.objective_cell = enemy.coordinate
+    model.escape_route = lambda unit: []
+    model.run_for(8)
+    return model, village
+
+
+def test_a_trapped_battalion_surrenders_and_its_men_are_counted_missing():
+    model, village = trapped_village_post(1.0)
+    assert village.supply_days == 0 and village.encircled
+    surrendered = [e for e in model.events if e["event"] == "surrendered"]
+    assert [e["unit"] for e in surrendered] == ["village_post"]
+    assert not village.in_field and village.losses["missing"] >= surrendered[0]["men"] > 0
+    for unit in model.battalions.values():
+        assert unit.strength + sum(unit.losses.values()) == unit.joined
+    # with no will to give up it holds out where it is
+    model, village = trapped_village_post(0.0)
+    assert village.in_field and village.trapped_since is not None
+    assert not any(e["event"] == "surrendered" for e in model.events)
