@@ -245,10 +245,14 @@ class Battalion(CellAgent):
             self.state = UnitState.HOLDING if self.at_objective else UnitState.MARCHING
 
     def rally(self) -> None:
-        """A broken battalion recovers: it counts new losses against a lower breakpoint."""
+        """A broken battalion recovers: it counts new losses against a new, lower breakpoint.
+
+        The breakpoint is drawn afresh, as for any new engagement (CDB90's losses are per
+        battle), and lowered by ``rallied_breakpoint_factor``.
+        """
         p = self.model.spec.parameters.morale
         self.loss_offset = self.joined - self.strength
-        self.breakpoint *= p.rallied_breakpoint_factor
+        self.breakpoint = draw_breakpoint(self.model.rng, p) * p.rallied_breakpoint_factor
         self.broken_since = None
         self.state = UnitState.HOLDING
         self.held_since = self.model.time

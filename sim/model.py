@@ -39,7 +39,7 @@ from .avalanche import avalanche_terrain_share
 from .clock import Clock
 from .combat import CombatResolver
 from .control import Control, nearest_squared
-from .morale import effective_breakpoint
+from .morale import draw_breakpoint, effective_breakpoint
 from .movement import cell_rate_factors, ground_rate_factors
 from .passes import PassConditions
 from .plans import Commander
@@ -669,6 +669,7 @@ class KalbajarModel(mesa.Model):
                 if regrouped and unit.supplied and unit.task is not None and not unit.withdrawing:
                     unit.stalled_since = None
                     if not unit.spent:
+                        unit.breakpoint = draw_breakpoint(self.rng, p)  # a new engagement
                         unit.receive_task(unit.task)
                         self.log_event("attack_resumed", unit=unit.battalion_id,
                                        cause="recovered", place=self.place_name(unit.coordinate))

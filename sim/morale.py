@@ -4,7 +4,9 @@
 casualties alone; in CDB90 the median losing side quits at 7.6 % (WWII) to 16.7 % (all
 periods) losses, and 80-82 % of losers quit below 40 %. Each battalion therefore draws a hidden
 breakpoint from a lognormal, and breaks when its losses of all causes (battle, cold, avalanche)
-reach the breakpoint lowered by encirclement, hunger, poor quality and surprise.
+reach the breakpoint lowered by encirclement, hunger, poor quality and surprise. CDB90 counts
+losses per battle, so the breakpoint is drawn again for each new engagement: when a called-off
+attack is renewed and when a broken battalion rallies.
 
 The side that loses an engagement is the one whose breakpoint is reached first, so losers'
 losses are not the breakpoints drawn but the lower of them: :func:`duel_losses` fights

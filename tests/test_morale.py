@@ -66,7 +66,7 @@ def test_a_called_off_attack_is_renewed_after_regrouping_even_in_contact(scenari
     unit = next(u for u in model.side_units("azerbaijan") if u.in_field and u.task is not None
                 and u.task.posture == Posture.ATTACK and u.supplied and not u.withdrawing
                 and not u.spent)  # a spent battalion is not sent into the attack again
-    unit.breakpoint = 1.0  # it will not call the attack off again at once
+    unit.breakpoint = 0.999  # it will not call the attack off again at once
     steps = model.spec.parameters.morale.rally_hours / model.spec.step_hours
     in_contact = {unit.unique_id: []}
     unit.out_of_contact_since = None
@@ -79,6 +79,26 @@ def test_a_called_off_attack_is_renewed_after_regrouping_even_in_contact(scenari
     assert unit.stalled_since is None
     assert unit.objective_cell == model.world.places[unit.task.objective]
     assert model.events[-1]["event"] == "attack_resumed"
+    assert unit.breakpoint != 0.999  # a new engagement: its breakpoint is drawn again
+
+
+def test_each_engagement_draws_its_own_breakpoint(scenario):
+    """CDB90 counts losses per battle: a rallied battalion draws anew, then the rally factor."""
+    from sim.agents import UnitState
+    from sim.model import KalbajarModel
+
+    model = KalbajarModel(scenario, rng=0)
+    unit = next(u for u in model.side_units("azerbaijan") if u.in_field)
+    draws = []
+    for _ in range(20000):
+        unit.breakpoint = 0.01  # a timid first battle does not make a timid battalion
+        unit.state = UnitState.BROKEN
+        unit.rally()
+        draws.append(unit.breakpoint)
+    expected = P.breakpoint_median * P.rallied_breakpoint_factor
+    assert np.median(draws) == pytest.approx(expected, rel=0.05)
+    assert (np.array(draws) < 0.40 * P.rallied_breakpoint_factor).mean() == pytest.approx(
+        P.breakpoint_share_below_40, abs=0.03)
 
 
 def test_attackers_win_more_duels_at_higher_odds():
