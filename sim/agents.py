@@ -97,6 +97,7 @@ class Battalion(CellAgent):
         self.moved_in_zoc = False
         self.escape: list[tuple[int, int]] = []  # a way round the enemy when falling back
         self.trapped_since: float | None = None  # when it last found no way out
+        self.escape_searched_at: float | None = None
         self.step_cells: list[tuple[int, int]] = [cell.coordinate]
         self.temperature_c = float("nan")
         self.wind_ms = float("nan")
@@ -370,9 +371,12 @@ class Battalion(CellAgent):
         if not (self.broken or self.withdrawing) or (
                 target is not None and not model.enemy_holds(self.side, target)):
             return target
+        if self.escape_searched_at == model.time:
+            return None  # no way round was found this step
         if target is None and self.unit_type.road_bound:
             model.abandon_heavy_equipment(self)
         self.escape = model.escape_route(self)
+        self.escape_searched_at = model.time
         if not self.escape:
             if self.trapped_since is None:
                 self.trapped_since = model.time
