@@ -188,6 +188,12 @@ class Battalion(CellAgent):
         return (self.model.time - self.held_since) * self.model.spec.step_hours
 
     @property
+    def dug_in(self) -> bool:
+        """Whether it has held its position long enough to prepare it (a prepared defence)."""
+        return self.state == UnitState.HOLDING and (
+            self.held_hours >= self.model.spec.parameters.combat.prepared_after_hours)
+
+    @property
     def spent(self) -> bool:
         """Whether it has lost too many of the men who joined to be sent into an attack again."""
         share = (self.joined - self.strength) / max(self.joined, 1)

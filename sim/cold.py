@@ -102,9 +102,10 @@ def rest_exposure_share(sheltered, dug_in, p: ColdParameters):
                     np.where(dug_in, p.dug_in_exposure_share, p.bivouac_exposure_share))
 
 
-def fatality_share(evacuable: bool, p: ColdParameters) -> float:
+def fatality_share(evacuable, p: ColdParameters):
     """Share of cold injuries that die: low when they can be evacuated, high when cut off."""
-    return p.fatality_supplied if evacuable else p.fatality_unsupplied
+    return np.where(np.asarray(evacuable, dtype=bool), p.fatality_supplied,
+                    p.fatality_unsupplied)
 
 
 def cold_casualties(rng: np.random.Generator, strength, march_hours, march_wind_chill,
@@ -124,7 +125,5 @@ def cold_casualties(rng: np.random.Generator, strength, march_hours, march_wind_
     dose = march_dose + rest_dose
     chance = injury_probability(dose, protection(winter_equipment, supplied, fatigue_days, p), p)
     injured = rng.binomial(np.asarray(strength, dtype=np.int64), chance)
-    fatal = np.where(np.asarray(evacuable, dtype=bool), p.fatality_supplied,
-                     p.fatality_unsupplied)
-    dead = rng.binomial(injured, fatal)
+    dead = rng.binomial(injured, fatality_share(evacuable, p))
     return injured, dead

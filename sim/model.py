@@ -324,14 +324,11 @@ class KalbajarModel(mesa.Model):
         ``air_c`` and ``wind_ms`` are read on the cells each crossed, ``lengths`` cells each.
         """
         p = self.spec.parameters.cold
-        urban, holding = self.world.terrain.urban_cells, UnitState.HOLDING
-        (march_hours, sheltered, held, held_hours, strength, equipment, supplied, fatigue,
-         evacuable) = np.array([(u.march_hours_step, u.cell.coordinate in urban, u.state == holding,
-                                 u.held_hours, u.strength, u.winter_equipment, u.supplied,
-                                 u.fatigue_days, u.supply_path) for u in units], dtype=float).T
-        # Dug in: held long enough for a prepared defence (as the combat posture).
-        dug_in = (held != 0) & (held_hours >= self.spec.parameters.combat.prepared_after_hours)
-        exposure = cold.rest_exposure_share(sheltered != 0, dug_in, p)
+        (march_hours, sheltered, dug_in, strength, equipment, supplied, fatigue,
+         evacuable) = np.array([(u.march_hours_step, u.sheltered, u.dug_in, u.strength,
+                                 u.winter_equipment, u.supplied, u.fatigue_days, u.supply_path)
+                                for u in units], dtype=float).T
+        exposure = cold.rest_exposure_share(sheltered != 0, dug_in != 0, p)
         chill = cold.wind_chill_c(air_c, wind_ms)
         ends = np.cumsum(lengths)
         march_chill = np.minimum.reduceat(chill, ends - lengths)
@@ -533,13 +530,9 @@ class KalbajarModel(mesa.Model):
         Omar road is held). The battalion's objective becomes the way's end. Empty when there
         is no such way.
         """
-        side = unit.side
-        plan = self.spec.sides[side].plan
-        exits = plan.withdrawal.to if plan.withdrawal else self.depots[side]
-        targets = [unit.objective_cell] + [self.world.places[place] for place in exits]
-        enemies = [other.coordinate for other in self.battalions.values()
-                   if other.side != side and other.in_field and not other.broken]
-        route = unit.graph.route_avoiding(unit.coordinate, targets, enemies)
+        targets = [unit.objective_cell] + [self.world.places[p] for p in self.exits(unit.side)]
+        route = unit.graph.route_avoiding(unit.coordinate, targets,
+                                          self.standing_enemies(unit.side))
         if route:
             unit.objective_cell = route[-1]
         return route
@@ -597,6 +590,16 @@ class KalbajarModel(mesa.Model):
         x, y = cells[exposed][int(np.argmin(to_enemy[exposed]))]
         return int(x), int(y)
 
+    def exits(self, side: str) -> list[str]:
+        """Places a side's battalions withdraw or break out to: the plan's, else its depots."""
+        plan = self.spec.sides[side].plan
+        return list(plan.withdrawal.to if plan.withdrawal else self.depots[side])
+
+    def standing_enemies(self, side: str) -> list[tuple[int, int]]:
+        """Cells of the enemy battalions in the field that have not broken."""
+        return [u.coordinate for u in self.battalions.values()
+                if u.side != side and u.in_field and not u.broken]
+
     def rear_place(self, unit: Battalion, nearby: bool = False) -> str | None:
         """The place a battalion falls back to, nearest by march time.
 
@@ -605,12 +608,10 @@ class KalbajarModel(mesa.Model):
         side's withdrawal destinations if the plan names them, otherwise to its depots.
         """
         side = unit.side
-        plan = self.spec.sides[side].plan
-        candidates = list(plan.withdrawal.to if plan.withdrawal else self.depots[side])
+        candidates = self.exits(side)
         if nearby:
             terrain = self.world.terrain
-            enemies = [u.coordinate for u in self.battalions.values()
-                       if u.side != side and u.in_field and not u.broken]
+            enemies = self.standing_enemies(side)
             reach = self.spec.parameters.morale.retreat_km
 
             def clear_of_enemy(cell):
