@@ -2,7 +2,10 @@
 
 * A cell is controlled by the side whose battalion last stood on or passed through it. A
   scenario names the places each side holds at the start (``sides.<id>.holds``); the country
-  within ``held_territory_km`` of them starts under the holder of the nearest one.
+  within ``held_territory_km`` of them starts under the holder of the nearest one, and is
+  watched by its *outposts*: a belt of small posts an attacker must push through at the opposed
+  pace (QJM advance rates). Ground a side takes by marching over it has no posts; once another
+  side takes a cell, its posts there are gone.
 * A named place changes hands when a battalion of another side stands on it with no battalion
   of its holder there (logged as ``node_captured``).
 * A battalion in the field and not broken exerts a zone of control: every cell within
@@ -52,6 +55,7 @@ class Control:
             for place in held:
                 self.owner[place] = side
                 self.cells[places[place]] = self.index[side]
+        self.outposts = self.cells != NOBODY
         self._disk = disk_offsets(zoc_radius_cells)
         self.zoc = {side: np.zeros(shape, dtype=bool) for side in self.sides}
         self.zoc_unit = {side: np.full(shape, -1, dtype=np.int32) for side in self.sides}
@@ -77,7 +81,12 @@ class Control:
     def mark(self, side: str, cells) -> None:
         """A battalion of ``side`` stood on or passed through these cells."""
         if len(cells):
-            self.cells[tuple(np.asarray(cells).T)] = self.index[side]
+            self._take(tuple(np.asarray(cells).T), self.index[side])
+
+    def _take(self, where, side_index: int) -> None:
+        """Cells pass to a side; the posts of the side that held them are gone."""
+        self.outposts[where] &= self.cells[where] == side_index
+        self.cells[where] = side_index
 
     def update_places(self, units) -> list[tuple[str, str | None, str]]:
         """Hand over places taken this step; returns (place, old holder, new holder)."""
@@ -141,7 +150,7 @@ class Control:
             mine = sides == self.index[side]
             where = tuple(cells[mine].T)
             free = ~self._enemy_zoc[side][where]
-            self.cells[where[0][free], where[1][free]] = self.index[side]
+            self._take((where[0][free], where[1][free]), self.index[side])
 
     def linked_ground(self, side: str, supplied_cells: np.ndarray) -> np.ndarray:
         """Cells joined to a side's supplied roads over open ground (outside any pocket).
@@ -190,6 +199,11 @@ class Control:
     def enemy_zoc(self, side: str) -> np.ndarray:
         """Cells in the zone of control of any other side (as of the last zone update)."""
         return self._enemy_zoc[side]
+
+    def enemy_outposts(self, side: str, cell) -> bool:
+        """Whether a cell is held by another side and still watched by its outposts."""
+        owner = int(self.cells[cell])
+        return owner >= 0 and owner != self.index[side] and bool(self.outposts[cell])
 
     def enemy_cells(self, side: str) -> np.ndarray:
         """Cells controlled by any other side."""

@@ -45,7 +45,7 @@ from .passes import PassConditions
 from .plans import Commander
 from .routing import MarchGraph
 from .scenario import Posture, Quality, Scenario, Task, UnitType
-from .supply import CutOff, SupplyNetwork
+from .supply import CutOff, SupplyNetwork, carry_cost
 from .terrain import TerrainClass
 from .weather import Weather
 from .world import build_world
@@ -370,19 +370,20 @@ class KalbajarModel(mesa.Model):
         p = self.spec.parameters.supply
         step_days = self.spec.step_hours / 24.0 if announce else 0.0
         closed = self.passes.closed_edges()
+        going = self.carry_going()
         for side in self.spec.sides:
             units = [u for u in self.side_units(side) if u.in_field]
             blocked = self.supply.blockages(side, self.control, closed)
             _, reached = self.supply.reachable(side, self.depots[side], self.control, blocked)
             ground = self.porter_ground(side, units)
-            carried = self.supply.carry_area(reached, ground)
+            carried = self.supply.carry_area(reached, ground, going)
             self.supplied_cells[side] = reached
             self.carried_cells[side] = carried
             by_enemy = {k: b for k, b in blocked.items() if b.cause != "snow"}
             self._enemy_blocked[side] = by_enemy
             self._note_road_cuts(side, by_enemy, announce)
             cut_off = CutOff(self.supply, self.control, side, self.depots[side], blocked,
-                             reached, ground, self._edges_seen_open[side])
+                             reached, ground, self._edges_seen_open[side], going)
             for unit in units:
                 unit.supply_path = bool(carried[unit.coordinate])
                 if unit.supply_path:
@@ -409,6 +410,18 @@ class KalbajarModel(mesa.Model):
                 elif announce and unit.encircled and not unit.withdrawing and (
                         unit.broken or unit.supply_days <= 0):
                     self.break_out(unit)
+
+    def carry_going(self) -> np.ndarray | None:
+        """Whole steps the porters take to cross each cell in this step's snow and weather.
+
+        Porters keep to a trodden track: the march-rate factor on a road (snow counted at
+        ``road_snow_depth_share`` of its depth). None without weather, or when
+        ``supply.porters_slowed_by_snow`` is off.
+        """
+        if self.weather is None or not self.spec.parameters.supply.porters_slowed_by_snow:
+            return None
+        _, trodden = self.ground_factors(False)
+        return carry_cost(trodden, self.supply.offroad_cells)
 
     def porter_ground(self, side: str, units: list[Battalion]) -> np.ndarray:
         """Cells a side's porters may cross: open ground and the cells ``units`` stand on."""
@@ -741,9 +754,8 @@ class KalbajarModel(mesa.Model):
         return p.cold_advance_factor if float(self.weather.temperature_c[cell]) < 0 else 1.0
 
     def enemy_ground(self, side: str, cell) -> bool:
-        """Whether a cell is held by another side."""
-        owner = int(self.control.cells[cell])
-        return owner >= 0 and owner != self.control.index[side]
+        """Whether a cell is held by another side and watched by its outposts."""
+        return self.control.enemy_outposts(side, cell)
 
     def enemy_holds(self, side: str, cell) -> bool:
         """Whether an enemy battalion in the field and not broken stands on a cell."""

@@ -418,7 +418,9 @@ class CombatParameters(ParameterGroup):
     advance_km_per_day: float = Field(
         2.0, gt=0, description="km/day; QJM opposed advance of infantry at a power ratio of 1 "
         "(§2.2): 4 against a hasty, 2 against a prepared, 1 against a fortified defence; the "
-        "pace through ground the enemy holds. Default: prepared (ground held for months).")
+        "pace through the enemy's outposts (its ground from the start, see held_territory_km). "
+        "Default: prepared (ground held for months). Ground the enemy only marched over is "
+        "crossed at the march pace.")
     terrain_mobility: dict[str, float] = Field(
         default_factory=lambda: {"WATER": 0.0, "FLAT_BARE": 1.05, "ROLLING_MIXED": 0.8,
                                  "RUGGED_MIXED": 0.5, "RUGGED_BARE": 0.6, "URBAN": 0.7},
@@ -426,8 +428,9 @@ class CombatParameters(ParameterGroup):
         "(§2.2).")
     held_territory_km: float = Field(
         15.0, ge=0, description="km; at the start the country within this distance of the "
-        "places a side holds is its ground (the nearest held place decides). Assumption: a "
-        "front of small posts between the named places.")
+        "places a side holds is its ground (the nearest held place decides), watched by its "
+        "outposts until another side takes it. Assumption: a front of small posts between the "
+        "named places.")
     sweep_km: float = Field(
         1.0, ge=0, description="km; uncontested ground this close around a battalion passes to "
         "its side (patrols). Assumption.")
@@ -551,6 +554,12 @@ class SupplyParameters(ParameterGroup):
     offroad_km: float = Field(
         8.0, ge=0, description="km; longest off-road carry from a road node to a unit (porters, "
         "pack animals). Assumption.")
+    porters_slowed_by_snow: bool = Field(
+        True, description="whether snow and storms shorten the off-road carry as they slow "
+        "men on foot: a cell where the march rate is a share f of the bare pace costs 1/f cells "
+        "of the offroad_km walk (FM 31-70 snow factors, combat_science.md §3.4). Porters keep "
+        "to a trodden track, so the snow counts at movement.road_snow_depth_share of its depth. "
+        "Switch off for the carry of earlier versions (snow never shortens it).")
     zoc_km: float = Field(
         2.5, ge=0, description="km; reach of a battalion's zone of control: supply does not "
         "pass through it. Assumption: the engagement range.")

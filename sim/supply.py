@@ -28,15 +28,17 @@ import networkx as nx
 import numpy as np
 
 
-def octagonal_dilation(cells: np.ndarray, steps: int, within: np.ndarray | None = None
-                       ) -> np.ndarray:
+def octagonal_dilation(cells: np.ndarray, steps: int, within: np.ndarray | None = None,
+                       cost: np.ndarray | None = None) -> np.ndarray:
     """Cells at most ``steps`` cells' walk from the given ones, moving only inside ``within``.
 
     The steps alternate between the 8- and the 4-neighbour squares: the octagonal distance,
     the usual digital approximation of Euclidean distance (Rosenfeld & Pfaltz 1968,
-    "Distance functions on digital pictures").
+    "Distance functions on digital pictures"). With ``cost`` (whole steps to cross each cell,
+    at least 1) a cell is entered only after the walk has stood next to it that many steps.
     """
     area = cells.copy()
+    effort = None if cost is None else np.zeros(cells.shape, dtype=np.int16)
     for step in range(steps):
         grown = area.copy()
         grown[1:] |= area[:-1]
@@ -44,8 +46,23 @@ def octagonal_dilation(cells: np.ndarray, steps: int, within: np.ndarray | None 
         sideways = grown.copy() if step % 2 == 0 else area  # square step, or cross step
         grown[:, 1:] |= sideways[:, :-1]
         grown[:, :-1] |= sideways[:, 1:]
-        area |= grown if within is None else grown & within
+        if within is not None:
+            grown &= within
+        if effort is not None:
+            grown &= ~area
+            effort[grown] += 1
+            grown &= effort >= cost
+        area |= grown
     return area
+
+
+def carry_cost(going: np.ndarray, steps: float) -> np.ndarray:
+    """Whole steps to cross each cell on foot at a march-rate factor ``going`` (1 = bare).
+
+    Cells slower than ``1 / steps`` of the bare pace cannot be crossed within the carry.
+    """
+    limit = int(steps) + 1
+    return np.minimum(np.rint(1.0 / np.maximum(going, 1.0 / limit)), limit).astype(np.int16)
 
 
 @dataclass(frozen=True)
@@ -78,7 +95,7 @@ class SupplyNetwork:
         self.node_cells = {n: d["pos"] for n, d in self.graph.nodes(data=True)}
         self._node_xy = np.array(list(self.node_cells.values()), dtype=float)
         self._node_names = list(self.node_cells)
-        self._carried: dict[tuple[bytes, bytes | None], np.ndarray] = {}
+        self._carried: dict[tuple, np.ndarray] = {}
         road_cells = np.unique(np.concatenate(
             [np.asarray(e.cells) for e in self.edges.values()] or [np.zeros((0, 2), int)]), axis=0)
         self._road_cells = tuple(road_cells.T)
@@ -183,18 +200,22 @@ class SupplyNetwork:
                 cells[run[0][:length], run[1][:length]] = True
         return reached, cells
 
-    def carry_area(self, reached_cells: np.ndarray,
-                   open_ground: np.ndarray | None = None) -> np.ndarray:
+    def carry_area(self, reached_cells: np.ndarray, open_ground: np.ndarray | None = None,
+                   going: np.ndarray | None = None) -> np.ndarray:
         """Cells the off-road carry gets to from the reached road cells (read-only).
 
-        The porters walk no more than ``offroad_km``; with ``open_ground`` (cells outside the
-        enemy's zones or contested by the side's own) only over open ground. The front often
-        stands still for a step, so the last few areas are kept.
+        The porters walk no more than ``offroad_km`` of bare ground; with ``open_ground``
+        (cells outside the enemy's zones or contested by the side's own) only over open
+        ground; with ``going`` (:func:`carry_cost` of the march-rate factors on a trodden
+        track) snow shortens the walk as it slows men on foot (FM 31-70, ``combat_science.md``
+        §3.4). The
+        front often stands still for a step, so the last few areas are kept.
         """
-        key = (reached_cells.tobytes(), None if open_ground is None else open_ground.tobytes())
+        key = (reached_cells.tobytes(), None if open_ground is None else open_ground.tobytes(),
+               None if going is None else going.tobytes())
         area = self._carried.pop(key, None)
         if area is None:
-            area = octagonal_dilation(reached_cells, int(self.offroad_cells), open_ground)
+            area = octagonal_dilation(reached_cells, int(self.offroad_cells), open_ground, going)
             area.flags.writeable = False
             if len(self._carried) >= self.KEPT_AREAS:
                 del self._carried[next(iter(self._carried))]
@@ -254,8 +275,10 @@ class CutOff:
 
     def __init__(self, network: SupplyNetwork, control, side: str, depots: list[str],
                  blocked: dict[tuple[str, str], Blockage], reached_cells: np.ndarray,
-                 porter_ground: np.ndarray, seen_open: set[tuple[str, str]]):
+                 porter_ground: np.ndarray, seen_open: set[tuple[str, str]],
+                 going: np.ndarray | None = None):
         self.network, self.control, self.side, self.depots = network, control, side, depots
+        self.going = going
         self.blocked, self.reached_cells, self.ground = blocked, reached_cells, porter_ground
         self.cuts = frozenset(k for k, b in blocked.items() if b.cause == "zoc" or (
             b.cause == "held" and k in seen_open))
@@ -270,7 +293,7 @@ class CutOff:
                 _, reached = self.network.reachable(self.side, self.depots, self.control,
                                                     self.blocked, lifted=lifted, ignore_snow=True)
                 area = self.network.carry_area(
-                    reached, None if name == "without_cuts" else self.ground)
+                    reached, None if name == "without_cuts" else self.ground, self.going)
             self._areas[name] = area
         return self._areas[name]
 

@@ -62,10 +62,15 @@ def test_a_called_off_attack_is_renewed_after_regrouping_even_in_contact(scenari
     from sim.scenario import Posture
 
     model = KalbajarModel(scenario, rng=0)
-    model.run_for(100)
-    unit = next(u for u in model.side_units("azerbaijan") if u.in_field and u.task is not None
-                and u.task.posture == Posture.ATTACK and u.supplied and not u.withdrawing
-                and not u.spent)  # a spent battalion is not sent into the attack again
+    model.run_for(60)
+    unit = None
+    while unit is None and model.time < scenario.steps:  # the first supplied attacker
+        model.run_for(1)
+        unit = next((u for u in model.side_units("azerbaijan") if u.in_field
+                     and u.task is not None and u.task.posture == Posture.ATTACK
+                     and u.supplied and not u.withdrawing
+                     and not u.spent), None)  # a spent battalion is not sent in again
+    assert unit is not None
     unit.breakpoint = 0.999  # it will not call the attack off again at once
     steps = model.spec.parameters.morale.rally_hours / model.spec.step_hours
     in_contact = {unit.unique_id: []}

@@ -128,6 +128,23 @@ def test_zones_of_control_and_place_capture():
     assert model.control.owner["toganali"] == "blue"
 
 
+def test_only_the_ground_a_side_held_from_the_start_is_watched_by_its_outposts():
+    from sim.control import Control
+
+    control = Control((30, 30), ["blue", "red"], {"a": (5, 5), "b": (25, 25)},
+                      {"blue": ["a"], "red": ["b"]}, zoc_radius_cells=1.5,
+                      territory_radius_cells=6.0)
+    assert control.enemy_outposts("blue", (24, 24))  # red's starting ground: opposed pace
+    assert not control.enemy_outposts("red", (24, 24))  # one's own ground never is
+    assert not control.enemy_outposts("blue", (15, 15))  # nobody's ground
+    control.mark("blue", [(24, 24)])  # a blue battalion passes: red's posts there are gone
+    assert not control.enemy_outposts("red", (24, 24))
+    control.mark("red", [(24, 24)])  # red takes it back, but has no posts on it now
+    assert control.cells[24, 24] == control.index["red"]
+    assert not control.enemy_outposts("blue", (24, 24))
+    assert control.enemy_outposts("blue", (24, 25))  # the rest of its belt still stands
+
+
 def test_a_garrison_screens_the_road_behind_it_from_the_enemy_zone():
     from sim.control import Control
 
@@ -173,6 +190,54 @@ def test_the_porters_walk_matches_a_masked_dilation_and_goes_round_enemy_zones()
     assert octagonal_dilation(road, 8, None)[12, 5]  # 7 km straight across
     assert not octagonal_dilation(road, 8, wall)[12, 5]  # the way round is longer than 8 km
     assert octagonal_dilation(road, 8, wall)[10, 24]  # near the wall's end the walk is short
+
+
+def test_deep_snow_shortens_the_porters_walk_as_it_slows_men_on_foot():
+    from sim.movement import snow_rate_factor
+    from sim.parameters import MovementParameters
+    from sim.supply import carry_cost, octagonal_dilation
+
+    road = np.zeros((30, 30), dtype=bool)
+    road[5, :] = True
+    bare = np.ones((30, 30), dtype=np.int16)
+    np.testing.assert_array_equal(octagonal_dilation(road, 8, None, bare),
+                                  octagonal_dilation(road, 8, None))  # cost 1: the plain walk
+    # FM 31-70 (combat_science.md §3.4): 30 cm of snow leaves 0.4 of the bare pace, so a cell
+    # costs 1/0.4 = 2.5 -> 2 steps (rounded); at 61 cm and deeper the porters cannot cross
+    p = MovementParameters()
+    factors = snow_rate_factor(np.array([0.0, 0.30, 0.61, 1.0]), False, p)
+    assert carry_cost(factors, 8).tolist() == [1, 2, 9, 9]
+    snowy = np.full((30, 30), 2, dtype=np.int16)
+    reach = octagonal_dilation(road, 8, None, snowy)
+    assert reach[9, 5] and not reach[10, 5]  # 4 cells of 2 steps, not 5
+    assert octagonal_dilation(road, 8, None)[13, 5]  # 8 cells on bare ground
+    drift = bare.copy()
+    drift[7, :] = 9  # one row of snow 61 cm deep along the road: nobody gets past it
+    assert not octagonal_dilation(road, 8, None, drift)[8:, :].any()
+
+
+# A hut 4 km east of the Omar road between the pass and Kalbajar, off every road.
+HUT = ["places.hut.name=hut", "places.hut.lat=40.232", "places.hut.lon=46.184",
+       "places.hut.kind=position", "places.hut.source=test",
+       "battalions.village_post.start=hut",
+       "sides.blue.plan.phases.0.tasks.village_post.objective=hut"]
+
+
+def test_a_post_beyond_deep_snow_loses_its_carry_unless_the_knob_is_off():
+    def hut_supplied(snow_m, slowed):
+        model = KalbajarModel(load_scenario(
+            POSTS, QUIET[1:] + HUT + [f"parameters.supply.porters_slowed_by_snow={slowed}"]),
+            rng=0)
+        model.weather.snow_depth_m[:] = snow_m
+        model._ground_key = None  # the march-rate factors are re-read from the new snow
+        model.trace_supply(announce=False)
+        post = model.battalions["village_post"]
+        assert model.place_name(post.coordinate) == "hut"
+        return post.supply_path
+
+    assert hut_supplied(0.0, "true")  # 4 km of bare ground: within the 8 km carry
+    assert not hut_supplied(1.0, "true")  # a metre of snow: porters get almost nowhere
+    assert hut_supplied(1.0, "false")  # the what-if knob: snow does not slow them
 
 
 def test_a_battalion_falling_back_goes_round_an_enemy_on_its_way():
