@@ -40,7 +40,7 @@ from .clock import Clock
 from .combat import CombatResolver
 from .control import Control, nearest_squared
 from .morale import draw_breakpoint, effective_breakpoint
-from .movement import cell_rate_factors, ground_rate_factors
+from .movement import cell_rate_factors, ground_rate_factors, snow_rate_factor
 from .passes import PassConditions
 from .plans import Commander
 from .routing import MarchGraph
@@ -412,16 +412,23 @@ class KalbajarModel(mesa.Model):
                     self.break_out(unit)
 
     def carry_going(self) -> np.ndarray | None:
-        """Whole steps the porters take to cross each cell in this step's snow and weather.
+        """Whole steps the porters take to cross each cell in the day's snow.
 
-        Porters keep to a trodden track: the march-rate factor on a road (snow counted at
-        ``road_snow_depth_share`` of its depth). None without weather, or when
-        ``supply.porters_slowed_by_snow`` is off.
+        Porters keep to a trodden track: the FM 31-70 snow factor on a road (the snow counted
+        at ``road_snow_depth_share`` of its depth), taken once a day. None without weather, or
+        when ``supply.porters_slowed_by_snow`` is off.
         """
         if self.weather is None or not self.spec.parameters.supply.porters_slowed_by_snow:
             return None
-        _, trodden = self.ground_factors(False)
-        return carry_cost(trodden, self.supply.offroad_cells)
+        day = int(self.time * self.spec.step_hours // 24)
+        if self._going_day != day:
+            trodden = snow_rate_factor(self.snow_depth_m, True, self.spec.parameters.movement)
+            self._going = carry_cost(trodden, self.supply.offroad_cells)
+            self._going_day = day
+        return self._going
+
+    _going_day: int | None = None
+    _going: np.ndarray | None = None
 
     def porter_ground(self, side: str, units: list[Battalion]) -> np.ndarray:
         """Cells a side's porters may cross: open ground and the cells ``units`` stand on."""

@@ -555,11 +555,11 @@ class SupplyParameters(ParameterGroup):
         8.0, ge=0, description="km; longest off-road carry from a road node to a unit (porters, "
         "pack animals). Assumption.")
     porters_slowed_by_snow: bool = Field(
-        True, description="whether snow and storms shorten the off-road carry as they slow "
-        "men on foot: a cell where the march rate is a share f of the bare pace costs 1/f cells "
-        "of the offroad_km walk (FM 31-70 snow factors, combat_science.md §3.4). Porters keep "
-        "to a trodden track, so the snow counts at movement.road_snow_depth_share of its depth. "
-        "Switch off for the carry of earlier versions (snow never shortens it).")
+        True, description="whether snow shortens the off-road carry as it slows men on foot: "
+        "a cell where the march rate is a share f of the bare pace costs 1/f cells of the "
+        "offroad_km walk (FM 31-70 snow factors, combat_science.md §3.4), taken once a day. "
+        "Porters keep to a trodden track, so the snow counts at movement.road_snow_depth_share "
+        "of its depth. Off: snow never shortens the carry.")
     zoc_km: float = Field(
         2.5, ge=0, description="km; reach of a battalion's zone of control: supply does not "
         "pass through it. Assumption: the engagement range.")

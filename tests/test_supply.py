@@ -228,8 +228,8 @@ def test_a_post_beyond_deep_snow_loses_its_carry_unless_the_knob_is_off():
         model = KalbajarModel(load_scenario(
             POSTS, QUIET[1:] + HUT + [f"parameters.supply.porters_slowed_by_snow={slowed}"]),
             rng=0)
-        model.weather.snow_depth_m[:] = snow_m
-        model._ground_key = None  # the march-rate factors are re-read from the new snow
+        model.snow_depth_m[:] = snow_m
+        model._going_day = None  # the porters' going is re-read from the new snow
         model.trace_supply(announce=False)
         post = model.battalions["village_post"]
         assert model.place_name(post.coordinate) == "hut"
