@@ -155,8 +155,9 @@ class Control:
     def linked_ground(self, side: str, supplied_cells: np.ndarray) -> np.ndarray:
         """Cells joined to a side's supplied roads over open ground (outside any pocket).
 
-        Open ground is :meth:`open_ground`: a pocket is closed by enemy battalions' zones, and
-        a side's own zones contest them, so a lone enemy battalion in contact closes none.
+        Open ground is :meth:`open_ground`: a pocket is closed by enemy battalions' zones where
+        they reach past the side's own battalions, so a lone enemy battalion in contact in
+        front of them closes none.
         """
         labels, count = ndimage.label(self.open_ground(side), structure=SQUARE)
         linked = np.zeros(count + 1, dtype=bool)
@@ -177,8 +178,16 @@ class Control:
         return bool(linked[max(0, x - 2): x + 3, max(0, y - 2): y + 3].any())
 
     def open_ground(self, side: str) -> np.ndarray:
-        """Cells a side's porters can cross: outside other sides' zones or inside its own."""
-        return ~self._enemy_zoc[side] | self.zoc[side]
+        """Cells a side's porters can cross: outside other sides' zones, or inside its own.
+
+        Where the zones overlap, the cells nearer to its own battalions than to the enemy's are
+        open, as for convoys (:meth:`screened_zoc`).
+        """
+        open_cells = ~self._enemy_zoc[side] | self.zoc[side]
+        contested = np.nonzero(self._enemy_zoc[side] & self.zoc[side])
+        if len(contested[0]):
+            open_cells[contested] = ~self.screened_zoc(side, contested)
+        return open_cells
 
     def screened_zoc(self, side: str, cells) -> np.ndarray:
         """Which of some cells an enemy zone holds against a side's convoys.

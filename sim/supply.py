@@ -9,11 +9,12 @@ from a reached end up to the first blocked cell (the road behind a battalion adv
 enemy-held pass).
 A battalion is on a supply path when the off-road carry from a road cell so reached from one of
 its side's (not enemy-held) depots gets to it: a walk of at most ``offroad_km`` over ground
-outside the enemy's zones of control, contested by its own battalions' zones, or where its own
-battalions stand. On a path its stock is refilled; off it the stock runs down at one day a day
-(``combat_science.md`` §3.6: 8-12 kg per man per day in winter). With an empty stock a
-battalion is *unsupplied*: no food or fuel (cold protection falls) and little ammunition;
-without a supply path its wounded and frostbitten cannot be evacuated.
+outside the enemy's zones of control, inside them but nearer to its own battalions than to the
+enemy's (as for convoys), or where its own battalions stand; snow shortens the walk. On a path
+its stock is refilled; off it the stock runs down at one day a day (``combat_science.md`` §3.6:
+8-12 kg per man per day in winter). With an empty stock a battalion is *unsupplied*: no food or
+fuel (cold protection falls) and little ammunition; without a supply path its wounded and
+frostbitten cannot be evacuated.
 
 A battalion off its supply path that enemy zones of control cut off from its side's supplied
 roads (:meth:`sim.control.Control.pocket_free`) for ``encircled_after_hours`` is encircled;
@@ -205,11 +206,10 @@ class SupplyNetwork:
         """Cells the off-road carry gets to from the reached road cells (read-only).
 
         The porters walk no more than ``offroad_km`` of bare ground; with ``open_ground``
-        (cells outside the enemy's zones or contested by the side's own) only over open
-        ground; with ``going`` (:func:`carry_cost` of the march-rate factors on a trodden
-        track) snow shortens the walk as it slows men on foot (FM 31-70, ``combat_science.md``
-        §3.4). The
-        front often stands still for a step, so the last few areas are kept.
+        (:meth:`sim.control.Control.open_ground`) only over open ground; with ``going``
+        (:func:`carry_cost` of the march-rate factors on a trodden track) snow shortens the
+        walk as it slows men on foot (FM 31-70, ``combat_science.md`` §3.4). The front often
+        stands still for a step, so the last few areas are kept.
         """
         key = (reached_cells.tobytes(), None if open_ground is None else open_ground.tobytes(),
                None if going is None else going.tobytes())

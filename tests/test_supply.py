@@ -166,6 +166,25 @@ def test_a_garrison_screens_the_road_behind_it_from_the_enemy_zone():
     assert control.enemy_zoc("blue")[13, 15]  # the zone itself still reaches there
 
 
+def test_porters_cross_ground_both_zones_reach_only_on_their_own_side_of_it():
+    from sim.control import Control
+
+    control = Control((30, 30), ["blue", "red"], {}, {}, zoc_radius_cells=4.0)
+
+    class Post:
+        unique_id = 7
+
+        def __init__(self, side, cell):
+            self.side, self.coordinate = side, cell
+
+    control.update_zones([Post("blue", (10, 15)), Post("red", (16, 15))])
+    ground = control.open_ground("blue")
+    assert ground[12, 15] and ground[8, 15]  # nearer to the blue post: open to its porters
+    assert not ground[14, 15] and not ground[18, 15]  # nearer to the red one: held by it
+    assert not ground[13, 15]  # as near to both: the enemy holds it, as against convoys
+    assert control.open_ground("red")[14, 15] and not control.open_ground("red")[12, 15]
+
+
 def test_the_porters_walk_matches_a_masked_dilation_and_goes_round_enemy_zones():
     from scipy import ndimage
 
@@ -285,9 +304,13 @@ def trapped_village_post(surrender_per_day):
 def test_a_trapped_battalion_surrenders_and_its_men_are_counted_missing():
     model, village = trapped_village_post(1.0)
     assert village.supply_days == 0 and village.encircled
-    surrendered = [e for e in model.events if e["event"] == "surrendered"]
-    assert [e["unit"] for e in surrendered] == ["village_post"]
-    assert not village.in_field and village.losses["missing"] >= surrendered[0]["men"] > 0
+    surrendered = {e["unit"]: e["men"] for e in model.events if e["event"] == "surrendered"}
+    # the ridge post, behind the cutter on the pass road, is cut off too (and here no one
+    # finds a way round)
+    assert set(surrendered) == {"village_post", "ridge_post"}
+    for unit_id, men in surrendered.items():
+        unit = model.battalions[unit_id]
+        assert not unit.in_field and unit.losses["missing"] >= men > 0
     for unit in model.battalions.values():
         assert unit.strength + sum(unit.losses.values()) == unit.joined
     # with no will to give up it holds out where it is
