@@ -61,6 +61,8 @@ class Control:
         self.zoc_unit = {side: np.full(shape, -1, dtype=np.int32) for side in self.sides}
         self._enemy_zoc = {side: np.zeros(shape, dtype=bool) for side in self.sides}
         self._positions = {side: np.zeros((0, 2)) for side in self.sides}
+        self._open_ground: dict[str, tuple[int, np.ndarray]] = {}
+        self._standing: tuple | None = None
         self.version = 0
 
     def _claim_territory(self, holds: dict[str, list[str]], radius_cells: float) -> None:
@@ -85,8 +87,10 @@ class Control:
 
     def _take(self, where, side_index: int) -> None:
         """Cells pass to a side; the posts of the side that held them are gone."""
-        self.outposts[where] &= self.cells[where] == side_index
-        self.cells[where] = side_index
+        kept = self.cells[where] == side_index
+        if not kept.all():
+            self.outposts[where] &= kept
+            self.cells[where] = side_index
 
     def update_places(self, units) -> list[tuple[str, str | None, str]]:
         """Hand over places taken this step; returns (place, old holder, new holder)."""
@@ -120,7 +124,15 @@ class Control:
         return cells[ok], owner[ok]
 
     def update_zones(self, units) -> None:
-        """Recompute every side's zone of control from its battalions that can exert one."""
+        """Recompute every side's zone of control from its battalions that can exert one.
+
+        Nothing changes (not even :attr:`version`) when the same battalions stand where they
+        stood at the last update.
+        """
+        standing = tuple((u.unique_id, u.side, u.coordinate) for u in units)
+        if standing == self._standing:
+            return
+        self._standing = standing
         self._positions = {side: np.array([u.coordinate for u in units if u.side == side],
                                           dtype=float).reshape(-1, 2) for side in self.sides}
         self.version += 1
@@ -183,10 +195,15 @@ class Control:
         Where the zones overlap, the cells nearer to its own battalions than to the enemy's are
         open, as for convoys (:meth:`screened_zoc`).
         """
+        kept = self._open_ground.get(side)
+        if kept is not None and kept[0] == self.version:
+            return kept[1]
         open_cells = ~self._enemy_zoc[side] | self.zoc[side]
         contested = np.nonzero(self._enemy_zoc[side] & self.zoc[side])
         if len(contested[0]):
             open_cells[contested] = ~self.screened_zoc(side, contested)
+        open_cells.flags.writeable = False
+        self._open_ground[side] = (self.version, open_cells)
         return open_cells
 
     def screened_zoc(self, side: str, cells) -> np.ndarray:

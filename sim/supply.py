@@ -50,8 +50,7 @@ def octagonal_dilation(cells: np.ndarray, steps: int, within: np.ndarray | None 
         if within is not None:
             grown &= within
         if effort is not None:
-            grown &= ~area
-            effort[grown] += 1
+            effort += grown  # a step more next to each cell the walk can enter
             grown &= effort >= cost
         area |= grown
     return area
