@@ -11,6 +11,15 @@ from .conftest import POSTS
 QUIET = ["weather.enabled=false", "sides.blue.holds=['toganali']"]
 
 
+class Post:
+    """A stand-in battalion: a side, a cell and an id, all that zones of control read."""
+
+    unique_id = 7
+
+    def __init__(self, side, cell):
+        self.side, self.coordinate = side, cell
+
+
 def test_a_post_on_the_supply_road_is_supplied_and_stays_stocked():
     model = KalbajarModel(load_scenario(POSTS, QUIET), rng=0)
     model.run_for(8)
@@ -54,14 +63,7 @@ def test_a_ring_of_enemy_zones_makes_a_pocket():
     ring = [(15 + dx, 15 + dy) for dx in range(-4, 5) for dy in range(-4, 5)
             if max(abs(dx), abs(dy)) == 4]
 
-    class Post:
-        side = "red"
-        unique_id = 7
-
-        def __init__(self, cell):
-            self.coordinate = cell
-
-    control.update_zones([Post(cell) for cell in ring])
+    control.update_zones([Post("red", cell) for cell in ring])
     assert not control.pocket_free("blue", (15, 15), supplied)
     assert control.pocket_free("blue", (2, 2), supplied)
 
@@ -72,12 +74,6 @@ def test_a_lone_enemy_in_contact_makes_no_pocket():
     control = Control((30, 30), ["blue", "red"], {}, {}, zoc_radius_cells=4.0)
     supplied = np.zeros((30, 30), dtype=bool)
     supplied[0, :] = True
-
-    class Post:
-        unique_id = 7
-
-        def __init__(self, side, cell):
-            self.side, self.coordinate = side, cell
 
     control.update_zones([Post("red", (16, 15))])
     # one cell from the enemy, deep inside its zone, and with no zone of its own (broken)
@@ -150,12 +146,6 @@ def test_a_garrison_screens_the_road_behind_it_from_the_enemy_zone():
 
     control = Control((30, 30), ["blue", "red"], {}, {}, zoc_radius_cells=4.0)
 
-    class Post:
-        unique_id = 7
-
-        def __init__(self, side, cell):
-            self.side, self.coordinate = side, cell
-
     road = (np.array([13, 16, 19, 21]), np.array([15, 15, 15, 15]))  # a road running east-west
     control.update_zones([Post("red", (17, 15))])
     assert control.screened_zoc("blue", road).tolist() == [True, True, True, True]
@@ -170,12 +160,6 @@ def test_porters_cross_ground_both_zones_reach_only_on_their_own_side_of_it():
     from sim.control import Control
 
     control = Control((30, 30), ["blue", "red"], {}, {}, zoc_radius_cells=4.0)
-
-    class Post:
-        unique_id = 7
-
-        def __init__(self, side, cell):
-            self.side, self.coordinate = side, cell
 
     control.update_zones([Post("blue", (10, 15)), Post("red", (16, 15))])
     ground = control.open_ground("blue")
