@@ -100,6 +100,8 @@ class SupplyNetwork:
             [np.asarray(e.cells) for e in self.edges.values()] or [np.zeros((0, 2), int)]), axis=0)
         self._road_cells = tuple(road_cells.T)
         self._stops: dict[str, np.ndarray] = {}
+        self._blocked: dict[str, tuple] = {}  # per side: (the state it was worked out for, edges)
+        self._reached: dict[tuple, tuple[set[str], np.ndarray]] = {}
         self._stops_version: dict[str, int] = {}  # the control's zones they were taken from
         self._neighbours: dict[str, list[tuple[str, tuple[str, str]]]] = {
             node: [] for node in self.graph.nodes}
@@ -116,7 +118,14 @@ class SupplyNetwork:
 
     def blockages(self, side: str, control, closed_edges: set[tuple[str, str]]
                   ) -> dict[tuple[str, str], Blockage]:
-        """Every edge a side's supply cannot use this step, with the reason."""
+        """Every edge a side's supply cannot use this step, with the reason.
+
+        Worked out again only when the zones, the places' holders or the closed passes change.
+        """
+        state = (control.version, tuple(control.owner.items()), frozenset(closed_edges))
+        kept = self._blocked.get(side)
+        if kept is not None and kept[0] == state:
+            return dict(kept[1])
         enemy_zoc = self.convoy_stops(side, control)
         blocked = {}
         for key, edge in self.edges.items():
@@ -125,7 +134,8 @@ class SupplyNetwork:
                 reason = Blockage(key, edge.road, "snow")
             if reason is not None:
                 blocked[key] = reason
-        return blocked
+        self._blocked[side] = (state, blocked)
+        return dict(blocked)
 
     def _enemy_blockage(self, side, control, key, edge, enemy_zoc):
         for node in key:
@@ -165,12 +175,25 @@ class SupplyNetwork:
         """Road nodes and road cells a side's supply reaches from its depots.
 
         ``lifted`` names edges whose enemy blockages are lifted and ``ignore_snow`` opens the
-        roads the snow closes: what the supply would reach without those cuts.
+        roads the snow closes: what the supply would reach without those cuts. The cells are
+        read-only; the last few answers are kept, as the front often stands still.
         """
         blocked = {k: b for k, b in blocked.items()
                    if not (b.cause == "snow" and ignore_snow)
                    and not (b.cause != "snow" and k in lifted)}
         sources = [d for d in depots if control.owner.get(d) in (None, side)]
+        key = (side, tuple(sources), frozenset((k, b.cause) for k, b in blocked.items()),
+               control.version)
+        kept = self._reached.pop(key, None)
+        if kept is None:
+            kept = self._trace(side, sources, control, blocked)
+            if len(self._reached) >= self.KEPT_AREAS:
+                del self._reached[next(iter(self._reached))]
+        self._reached[key] = kept
+        return set(kept[0]), kept[1]
+
+    def _trace(self, side, sources, control, blocked):
+        """The nodes reached over unblocked edges, and the road cells supply runs along."""
         reached: set[str] = set(sources)
         frontier = list(sources)
         while frontier:
@@ -198,6 +221,7 @@ class SupplyNetwork:
                 flags = stop[run]
                 length = int(np.argmax(flags)) if flags.any() else len(flags)
                 cells[run[0][:length], run[1][:length]] = True
+        cells.flags.writeable = False
         return reached, cells
 
     def carry_area(self, reached_cells: np.ndarray, open_ground: np.ndarray | None = None,
