@@ -231,9 +231,9 @@ class Control:
         owner = int(self.cells[cell])
         return owner >= 0 and owner != self.index[side] and bool(self.outposts[cell])
 
-    def enemy_cells(self, side: str) -> np.ndarray:
-        """Cells controlled by any other side."""
-        return (self.cells != NOBODY) & (self.cells != self.index[side])
+    def enemy_outpost_cells(self, side: str) -> np.ndarray:
+        """Cells held by any other side and still watched by its outposts."""
+        return self.outposts & (self.cells != NOBODY) & (self.cells != self.index[side])
 
 
 def nearest_squared(points, positions) -> np.ndarray:

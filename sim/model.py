@@ -186,9 +186,9 @@ class KalbajarModel(mesa.Model):
     def replan_routes(self) -> None:
         """Re-weight the march graphs under the current snow, weather, closures and control.
 
-        Each side routes through ground the enemy holds at no more than the QJM opposed-advance
-        pace, so routes prefer friendly and open ground. A graph is re-weighted when it is first
-        routed over, from the state of this moment.
+        Each side routes through the enemy's outposts at no more than the QJM opposed-advance
+        pace, as it marches (:meth:`enemy_ground`), so routes prefer other ground. A graph is
+        re-weighted when it is first routed over, from the state of this moment.
         """
         foot, road_bound = self.foot_graph, self.road_bound_graph
         snow = None if self.snow_depth_m is None else self.snow_depth_m.copy()
@@ -196,14 +196,14 @@ class KalbajarModel(mesa.Model):
         foot.set_hours(partial(foot.weights, snow, rate))
         road_bound.set_hours(lambda: road_bound.weights(snow, hours=foot.hours))
         for side in self.spec.sides:
-            enemy = self.control.enemy_cells(side)
+            enemy = self.control.enemy_outpost_cells(side)
             for kind, base in (("foot", foot), ("road_bound", road_bound)):
                 self.graphs[(side, kind)].set_hours(partial(self._opposed_hours, base, enemy))
         self._routes_planned_at = self.time
         self._roads_changed = False
 
     def _opposed_hours(self, base: MarchGraph, enemy_cells: np.ndarray) -> np.ndarray:
-        """A side's leg hours: into enemy-held cells no faster than the QJM opposed advance."""
+        """A side's leg hours: into the enemy's outposts no faster than the QJM opposed advance."""
         enemy = enemy_cells.ravel()[self.foot_graph.destinations]
         return np.where(enemy, np.maximum(base.hours, self.advance_hours), base.hours)
 

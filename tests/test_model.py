@@ -190,18 +190,24 @@ def test_a_planned_surprise_is_sprung_at_the_attacks_first_contact():
 
 
 def test_routes_follow_the_front_without_weather_too():
-    """Re-planning is on a planning cycle of its own: ground the enemy took since the start
-    is routed through at the opposed-advance pace even when the weather is off."""
+    """Re-planning is on a planning cycle of its own, even when the weather is off: ground the
+    enemy took by marching over it is routed through at the march pace, the enemy's outposts
+    at the opposed-advance pace, as battalions march."""
     scenario = load_scenario(HISTORICAL, ["weather.enabled=false",
                                           "parameters.movement.route_refresh_days=1"])
     model = KalbajarModel(scenario, rng=0)
-    start_enemy = model.control.enemy_cells("armenia").ravel().copy()
     model.run_for(int(20 * 24 / scenario.step_hours))
-    taken = model.control.enemy_cells("armenia").ravel() & ~start_enemy
-    into_taken = taken[model.foot_graph.destinations] & np.isfinite(model.foot_graph.hours)
-    assert into_taken.any()
-    routed = model.graphs[("armenia", "foot")].hours[into_taken]
-    assert (routed >= model.advance_hours[into_taken]).all()
+    control = model.control
+    posts = control.enemy_outpost_cells("armenia").ravel()
+    enemy_held = ((control.cells != -1) & (control.cells != control.index["armenia"])).ravel()
+    legs = model.foot_graph.destinations
+    passable = np.isfinite(model.foot_graph.hours)
+    into_swept = (enemy_held & ~posts)[legs] & passable
+    into_posts = posts[legs] & passable
+    assert into_swept.any() and into_posts.any()
+    routed = model.graphs[("armenia", "foot")].hours
+    np.testing.assert_array_equal(routed[into_swept], model.foot_graph.hours[into_swept])
+    assert (routed[into_posts] >= model.advance_hours[into_posts]).all()
 
 
 def test_a_road_guard_stands_where_the_enemy_comes_nearest_to_its_stretch():
