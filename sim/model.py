@@ -386,10 +386,15 @@ class KalbajarModel(mesa.Model):
                              reached, ground, self._edges_seen_open[side], going)
             for unit in units:
                 unit.supply_path = bool(carried[unit.coordinate])
+                # A dug-in battalion keeps its trains' stock in its position; on the move it
+                # takes what its men and vehicles carry.
+                stock = max(p.position_stock_days, p.carried_days) if unit.dug_in \
+                    else p.carried_days
                 if unit.supply_path:
-                    unit.supply_days = min(p.carried_days,
+                    unit.supply_days = min(stock,
                                            unit.supply_days + p.resupply_days_per_day * step_days)
                     unit.ammunition_days = self.spec.parameters.combat.ammunition_days
+                unit.supply_days = min(unit.supply_days, stock)
                 unit.supply_days = max(0.0, unit.supply_days - step_days)
                 if announce:
                     self.manage_supply_pause(unit, carried)
@@ -624,8 +629,10 @@ class KalbajarModel(mesa.Model):
         """The place a battalion falls back to, nearest by march time.
 
         A broken battalion (``nearby``) falls back to the nearest place its side holds at least
-        ``retreat_km`` from any enemy battalion; a battalion breaking out or withdrawing to its
-        side's withdrawal destinations if the plan names them, otherwise to its depots.
+        ``retreat_km`` from any enemy battalion, on its side's line of supply when one such place
+        is (a beaten unit falls back on its communications, not deeper into a pocket); a
+        battalion breaking out or withdrawing to its side's withdrawal destinations if the plan
+        names them, otherwise to its depots.
         """
         side = unit.side
         candidates = self.exits(side)
@@ -639,7 +646,10 @@ class KalbajarModel(mesa.Model):
 
             held = [place for place, owner in self.control.owner.items()
                     if owner == side and clear_of_enemy(self.world.places[place])]
-            candidates = held or candidates
+            supplied = self.carried_cells.get(side)
+            on_supply = [place for place in held
+                         if supplied is not None and supplied[self.world.places[place]]]
+            candidates = on_supply or held or candidates
         return unit.graph.nearest(unit.coordinate,
                                   {place: self.world.places[place] for place in candidates})
 

@@ -545,6 +545,11 @@ class SupplyParameters(ParameterGroup):
         "(rations, fuel, water; §3.6); the model reports each side's daily need in tonnes.")
     carried_days: float = Field(
         3.0, gt=0, description="days of supply a battalion carries. Assumption.")
+    position_stock_days: float = Field(
+        7.0, gt=0, description="days of supply a battalion dug in on its supply path keeps in "
+        "its position (its trains come up); it takes only carried_days when it moves on. "
+        "Assumption after the US infantry manual of 1917: 2 days on each man, 3 in the field "
+        "train and 2 in the supply train, 7 days with the command.")
     resupply_days_per_day: float = Field(
         2.0, gt=0, description="days of supply delivered per day to a unit on a supply path. "
         "Assumption.")

@@ -301,3 +301,41 @@ def test_a_trapped_battalion_surrenders_and_its_men_are_counted_missing():
     model, village = trapped_village_post(0.0)
     assert village.in_field and village.trapped_since is not None
     assert not any(e["event"] == "surrendered" for e in model.events)
+
+
+def test_a_broken_battalion_falls_back_on_its_line_of_supply_not_into_the_pocket():
+    model = KalbajarModel(load_scenario(POSTS, QUIET + CUTTER[-2:]), rng=0)
+    model.run_for(4)  # the posts take Kalbajar and the pass for blue
+    stretch = model.road_stretch("omar_pass", "kalbajar")
+    enemy = model.battalions["far_post"]
+    enemy.cell = model.grid[tuple(stretch[len(stretch) // 2])]  # astride the road
+    enemy.objective_cell = enemy.coordinate
+    model.run_for(2)  # zones are drawn after the move, supply traced the step after
+    assert model.battalions["ridge_post"].supply_path
+    assert not model.battalions["village_post"].supply_path
+    column = model.battalions["column"]
+    column.cell = model.grid[tuple(stretch[3 * len(stretch) // 4])]  # nearer Kalbajar
+    terrain, places = model.world.terrain, model.world.places
+    assert terrain.distance_km(column.coordinate, places["kalbajar"]) < terrain.distance_km(
+        column.coordinate, places["omar_pass"])
+    # Both places are blue's and clear of the enemy, but only the pass is on blue's supply.
+    assert model.rear_place(column, nearby=True) == "omar_pass"
+    model.carried_cells["blue"] = np.ones_like(model.carried_cells["blue"])
+    assert model.rear_place(column, nearby=True) == "kalbajar"
+
+
+def test_a_dug_in_post_stocks_its_position_and_moves_on_with_what_it_carries():
+    model = KalbajarModel(load_scenario(POSTS, QUIET), rng=0)
+    p = model.spec.parameters.supply
+    post = model.battalions["ridge_post"]
+    model.run_for(24)  # six days holding the pass on the supply road
+    assert post.dug_in and post.supply_path
+    assert p.carried_days < post.supply_days <= p.position_stock_days
+    post.fall_back("toganali")  # on the move the trains' stock stays behind
+    model.run_for(1)
+    assert not post.dug_in and post.supply_days <= p.carried_days
+    # without position stocks a dug-in post holds only what it carries
+    plain = KalbajarModel(load_scenario(POSTS, QUIET + [
+        f"parameters.supply.position_stock_days={p.carried_days}"]), rng=0)
+    plain.run_for(24)
+    assert plain.battalions["ridge_post"].supply_days <= p.carried_days
