@@ -114,7 +114,7 @@ class KalbajarModel(mesa.Model):
         self.combat = CombatResolver(self)
         self.depots = {sid: [d.place for d in scenario.depots.values() if d.side == sid]
                        for sid in scenario.sides}
-        self._enemy_blocked: dict[str, dict] = {sid: {} for sid in scenario.sides}
+        self._supplied_before: dict[str, np.ndarray] = {}  # road cells supply ever reached
         self._contact_pairs: set[tuple[str, str]] = set()
         self._edges_seen_open: dict[str, set] = {sid: set() for sid in scenario.sides}
         self._edge_blocked_since: dict[str, dict] = {sid: {} for sid in scenario.sides}
@@ -379,11 +379,20 @@ class KalbajarModel(mesa.Model):
             carried = self.supply.carry_area(reached, ground, going)
             self.supplied_cells[side] = reached
             self.carried_cells[side] = carried
+            supplied_before = self._supplied_before.setdefault(
+                side, np.zeros_like(reached, dtype=bool))
+            supplied_before |= reached
+            nodes, _ = self.supply.reachable(side, self.depots[side], self.control, blocked,
+                                             ignore_snow=True)
+            run_cuts = self.supply.run_cuts(
+                side, self.control, blocked, nodes, supplied_before,
+                self._edges_seen_open[side], [u.coordinate for u in units
+                                              if not carried[u.coordinate]])
             by_enemy = {k: b for k, b in blocked.items() if b.cause != "snow"}
-            self._enemy_blocked[side] = by_enemy
-            self._note_road_cuts(side, by_enemy, announce)
-            cut_off = CutOff(self.supply, self.control, side, self.depots[side], blocked,
-                             reached, ground, self._edges_seen_open[side], going)
+            self._note_road_cuts(side, by_enemy, run_cuts, announce)
+            cut_off = CutOff(self.supply, self.control, side, self.depots[side],
+                             {**blocked, **run_cuts}, reached, ground,
+                             self._edges_seen_open[side], going, run_cuts=set(run_cuts))
             for unit in units:
                 unit.supply_path = bool(carried[unit.coordinate])
                 # A dug-in battalion keeps its trains' stock in its position; on the move it
@@ -411,7 +420,7 @@ class KalbajarModel(mesa.Model):
                 if announce and self.surrenders(unit):
                     continue
                 if announce and not unit.encircled and hours_cut >= p.encircled_after_hours:
-                    self.encircle(unit, blocked)
+                    self.encircle(unit, blocked, run_cuts)
                 elif announce and unit.encircled and not unit.withdrawing and (
                         unit.broken or unit.supply_days <= 0):
                     self.break_out(unit)
@@ -442,19 +451,24 @@ class KalbajarModel(mesa.Model):
             ground[tuple(np.array([u.coordinate for u in units]).T)] = True
         return ground
 
-    def _note_road_cuts(self, side: str, by_enemy: dict, announce: bool) -> None:
-        """Log the enemy cutting (and reopening) road edges this side's supply had used."""
+    def _note_road_cuts(self, side: str, by_enemy: dict, run_cuts: dict,
+                        announce: bool) -> None:
+        """Log the enemy cutting (and reopening) road edges this side's supply had used.
+
+        ``run_cuts`` are roads cut part of the way along (:meth:`SupplyNetwork.run_cuts`).
+        """
         seen_open = self._edges_seen_open[side]
         since = self._edge_blocked_since[side]
-        for key in sorted(set(since) - set(by_enemy)):
+        cuts = {key: by_enemy[key] for key in set(by_enemy) & seen_open} | run_cuts
+        for key in sorted(set(since) - set(cuts)):
             del since[key]
             if announce:
                 self.log_event("road_reopened", unit="", cause="enemy gone",
                                place=f"{key[0]}-{key[1]}", road=self.supply.edges[key].road,
                                side=side)
-        for key in sorted(set(by_enemy) & seen_open - set(since)):
+        for key in sorted(set(cuts) - set(since)):
             since[key] = self.time
-            cut = by_enemy[key]
+            cut = cuts[key]
             if announce:
                 self.log_event("road_cut", unit=self._unit_name(cut.by_unit),
                                cause=f"{cut.cause} by {cut.by_side}",
@@ -515,10 +529,12 @@ class KalbajarModel(mesa.Model):
                       and carried[self.world.places[place]]}
         return unit.graph.nearest(unit.coordinate, candidates)
 
-    def encircle(self, unit: Battalion, blocked) -> None:
+    def encircle(self, unit: Battalion, blocked, run_cuts=None) -> None:
         """Mark a battalion encircled, name the cut, and order it to break out."""
         side = unit.side
         cuts = self.supply.cut_on_the_way(side, self.depots[side], unit.coordinate, blocked)
+        if not cuts and run_cuts:
+            cuts = [run_cuts[key] for key in sorted(run_cuts)]  # cut part of the way along
         cause = "; ".join(f"{c.edge[0]}-{c.edge[1]} ({c.road}) {c.cause} by {c.by_side}"
                           + (f" {self._unit_name(c.by_unit)}" if c.by_unit else "")
                           for c in cuts) or "enemy zone of control around the battalion"

@@ -5,7 +5,8 @@ The record is a data file (``scenarios/kalbajar_record.toml``), named by the sce
 
 * ``reach``: first time a battalion of a side stands within ``km`` of any of some places;
 * ``road_cut``: first time the enemy cuts a side's supply on a road (an edge of it that the
-  side's supply could use becomes blocked by enemy control or zone of control);
+  side's supply could use becomes blocked by enemy control or zone of control); with
+  ``between``, only on the stretch of the road between two of its places;
 * ``withdrawal_complete``: the date a side's ordered general withdrawal is complete;
 * ``return``: after its closest approach to a place, the first date on which every battalion
   of a side still in the field stands within ``km`` of one of some places (its start lines),
@@ -40,6 +41,7 @@ class Milestone(_Record):
     places: list[str] = Field(default_factory=list)
     km: float = 0.0
     road: str = ""
+    between: tuple[str, str] | None = None
     min_hours: float = 0.0
     window: tuple[dt.date, dt.date] | None = None
     range: tuple[int, int] | None = None
@@ -120,8 +122,13 @@ def measure(model, record: Record) -> dict:
         if m.type == "reach":
             date, _, _ = first_reach(m.side, m.places, m.km)
         elif m.type == "road_cut":
+            road = model.spec.roads.get(m.road)
+            if road is None or not set(m.between or ()) <= set(road.nodes):
+                raise ScenarioError(
+                    f"record milestone {name!r}: road {m.road!r} with between={m.between} is not "
+                    f"a road of the scenario through those places")
             date = first_lasting_cut(events, m.road, m.side, m.min_hours, model.clock.at(
-                model.time))
+                model.time), stretch_edges(road.nodes, m.between))
         elif m.type == "withdrawal_complete":
             date = next((dt.date.fromisoformat(e["time"][:10]) for e in events
                          if e["event"] == "withdrawal_complete" and e["unit"] == m.side), None)
@@ -171,16 +178,28 @@ def first_return(positions, model, m: Milestone, record: Record, km_per_cell: fl
     return model.clock.at(home_steps.min()).date() if len(home_steps) else None
 
 
-def first_lasting_cut(events, road: str, side: str, min_hours: float, end: dt.datetime):
+def stretch_edges(nodes: list[str], between: tuple[str, str] | None) -> set[str] | None:
+    """Names ("a-b", both ways) of a road's edges between two of its places; None: all."""
+    if between is None:
+        return None
+    i, j = sorted(nodes.index(place) for place in between)
+    pairs = zip(nodes[i:j], nodes[i + 1:j + 1])
+    return {name for a, b in pairs for name in (f"{a}-{b}", f"{b}-{a}")}
+
+
+def first_lasting_cut(events, road: str, side: str, min_hours: float, end: dt.datetime,
+                      edges: set[str] | None = None):
     """Date of the first cut of a side's supply on a road that lasted ``min_hours``.
 
-    A road is cut while any of its edges is blocked by the enemy; it is open again when the
-    last blocked edge reopens.
+    A road is cut while any of its edges (of ``edges`` if given) is blocked by the enemy; it is
+    open again when the last blocked edge reopens.
     """
     blocked: set[str] = set()
     since: dt.datetime | None = None
     for e in events:
         if e.get("road") != road or e.get("side") != side:
+            continue
+        if edges is not None and e["place"] not in edges:
             continue
         when = dt.datetime.fromisoformat(e["time"])
         if e["event"] == "road_cut":

@@ -171,28 +171,30 @@ class SupplyNetwork:
 
     def reachable(self, side: str, depots: list[str], control,
                   blocked: dict[tuple[str, str], Blockage], lifted=frozenset(),
-                  ignore_snow: bool = False) -> tuple[set[str], np.ndarray]:
+                  ignore_snow: bool = False, open_runs=frozenset()) -> tuple[set[str], np.ndarray]:
         """Road nodes and road cells a side's supply reaches from its depots.
 
-        ``lifted`` names edges whose enemy blockages are lifted and ``ignore_snow`` opens the
-        roads the snow closes: what the supply would reach without those cuts. The cells are
-        read-only; the last few answers are kept, as the front often stands still.
+        ``lifted`` names edges whose enemy blockages are lifted, ``open_runs`` edges whose run
+        from a reached end goes the whole way whatever zones lie on it (without reaching the
+        far end), and ``ignore_snow`` opens the roads the snow closes: what the supply would
+        reach without those cuts. The cells are read-only; the last few answers are kept, as
+        the front often stands still.
         """
         blocked = {k: b for k, b in blocked.items()
                    if not (b.cause == "snow" and ignore_snow)
                    and not (b.cause != "snow" and k in lifted)}
         sources = [d for d in depots if control.owner.get(d) in (None, side)]
         key = (side, tuple(sources), frozenset((k, b.cause) for k, b in blocked.items()),
-               control.version)
+               control.version, frozenset(open_runs))
         kept = self._reached.pop(key, None)
         if kept is None:
-            kept = self._trace(side, sources, control, blocked)
+            kept = self._trace(side, sources, control, blocked, open_runs)
             if len(self._reached) >= self.KEPT_AREAS:
                 del self._reached[next(iter(self._reached))]
         self._reached[key] = kept
         return set(kept[0]), kept[1]
 
-    def _trace(self, side, sources, control, blocked):
+    def _trace(self, side, sources, control, blocked, open_runs=frozenset()):
         """The nodes reached over unblocked edges, and the road cells supply runs along."""
         reached: set[str] = set(sources)
         frontier = list(sources)
@@ -219,10 +221,50 @@ class SupplyNetwork:
                     continue
                 run = self._runs[key, end]
                 flags = stop[run]
-                length = int(np.argmax(flags)) if flags.any() else len(flags)
+                length = int(np.argmax(flags)) if flags.any() and key not in open_runs \
+                    else len(flags)
                 cells[run[0][:length], run[1][:length]] = True
         cells.flags.writeable = False
         return reached, cells
+
+    def run_cuts(self, side: str, control, blocked: dict[tuple[str, str], Blockage],
+                 reached: set[str], supplied_before: np.ndarray, seen_open: set,
+                 stranded) -> dict[tuple[str, str], Blockage]:
+        """Roads the enemy cuts part of the way along, behind battalions that used them.
+
+        A road into enemy country carries supply from its reached end up to the first enemy
+        zone on it. When an enemy battalion's zone stops it short of road cells this side's
+        supply had reached before, and a battalion of the side (``stranded``: cells of those
+        off their supply path) stands within the carry of the part cut off, the enemy has cut
+        the road there: the Armenians took 'the road from the Omar pass to Karvachar' (S6, S7)
+        while the pass stayed Azerbaijani. Edges already counted (``seen_open``) are left out.
+        """
+        stranded = np.asarray(stranded, dtype=float).reshape(-1, 2)
+        if not len(stranded):
+            return {}
+        stop = self.convoy_stops(side, control)
+        cuts = {}
+        for key, reason in blocked.items():
+            if reason.cause != "held" or key in seen_open:
+                continue
+            for end in key:
+                if end not in reached:
+                    continue
+                run = self._runs[key, end]
+                flags = stop[run]
+                if not flags.any():
+                    continue
+                first = int(np.argmax(flags))
+                beyond = supplied_before[run[0][first:], run[1][first:]]
+                if not beyond.any():
+                    continue
+                lost = np.stack([run[0][first:][beyond], run[1][first:][beyond]], axis=1)
+                gaps = np.hypot(*(stranded[:, None, :] - lost[None, :, :]).transpose(2, 0, 1))
+                if (gaps.min(axis=1) <= self.offroad_cells).any():
+                    by_side, by_unit = self._zoc_owner(control, side, run, first)
+                    cuts[key] = Blockage(key, reason.road, "zoc", by_side, by_unit)
+                    break
+        return cuts
 
     def carry_area(self, reached_cells: np.ndarray, open_ground: np.ndarray | None = None,
                    going: np.ndarray | None = None) -> np.ndarray:
@@ -291,20 +333,23 @@ class CutOff:
     A battalion is pocketed when the enemy alone cuts it off, or when enemy zones of control
     ring it (:meth:`sim.control.Control.linked_ground`). The enemy alone cuts it off when,
     with the snow closures lifted, the carry would still not reach it, but would with the
-    enemy's cuts lifted as well. A cut is an enemy battalion's zone across a road, or an
-    enemy-held place on a road this side's supply had used (``seen_open``): roads running into
-    enemy country are not cuts. Each area is computed once for the side, when first needed.
+    enemy's cuts lifted as well. A cut is an enemy battalion's zone across a road, an
+    enemy-held place on a road this side's supply had used (``seen_open``), or an enemy zone
+    part of the way along a road into enemy country behind battalions that used it
+    (``run_cuts``); roads running into enemy country are not cuts by themselves. Each area is
+    computed once for the side, when first needed.
     """
 
     def __init__(self, network: SupplyNetwork, control, side: str, depots: list[str],
                  blocked: dict[tuple[str, str], Blockage], reached_cells: np.ndarray,
                  porter_ground: np.ndarray, seen_open: set[tuple[str, str]],
-                 going: np.ndarray | None = None):
+                 going: np.ndarray | None = None, run_cuts=frozenset()):
         self.network, self.control, self.side, self.depots = network, control, side, depots
         self.going = going
         self.blocked, self.reached_cells, self.ground = blocked, reached_cells, porter_ground
         self.cuts = frozenset(k for k, b in blocked.items() if b.cause == "zoc" or (
             b.cause == "held" and k in seen_open))
+        self.run_cuts = frozenset(run_cuts)  # roads cut part of the way (SupplyNetwork.run_cuts)
         self._areas: dict[str, np.ndarray] = {}
 
     def _area(self, name: str) -> np.ndarray:
@@ -312,9 +357,11 @@ class CutOff:
             if name == "linked":
                 area = self.control.linked_ground(self.side, self.reached_cells)
             else:
-                lifted = self.cuts if name == "without_cuts" else frozenset()
-                _, reached = self.network.reachable(self.side, self.depots, self.control,
-                                                    self.blocked, lifted=lifted, ignore_snow=True)
+                lift = name == "without_cuts"
+                _, reached = self.network.reachable(
+                    self.side, self.depots, self.control, self.blocked,
+                    lifted=self.cuts if lift else frozenset(), ignore_snow=True,
+                    open_runs=self.run_cuts if lift else frozenset())
                 area = self.network.carry_area(
                     reached, None if name == "without_cuts" else self.ground, self.going)
             self._areas[name] = area
@@ -322,7 +369,7 @@ class CutOff:
 
     def by_enemy(self, cell) -> bool:
         """Whether the enemy's cuts alone keep the carry from a cell."""
-        return bool(self.cuts) and not self._area("without_snow")[cell] and bool(
+        return bool(self.cuts or self.run_cuts) and not self._area("without_snow")[cell] and bool(
             self._area("without_cuts")[cell])
 
     def pocketed(self, cell) -> bool:

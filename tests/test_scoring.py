@@ -3,7 +3,7 @@ import datetime as dt
 import pandas as pd
 
 from sim.output import summarise
-from sim.scoring import first_lasting_cut, flat_row, load_record, score_batch
+from sim.scoring import first_lasting_cut, flat_row, load_record, score_batch, stretch_edges
 
 from .conftest import ROOT
 
@@ -55,3 +55,14 @@ def test_batch_score_of_one_run_matches_its_own_milestones(replay):
         assert score.loc[entry["label"], "score"] == float(hit)
     dead = record.casualties["azerbaijan_dead"]
     assert score.loc[dead.label, "median"] == summary["sides"]["azerbaijan"]["dead"]
+
+
+def test_a_road_cut_can_be_scored_on_a_stretch_of_the_road_only():
+    end = dt.datetime(1994, 3, 1)
+    beyond = [dict(time="1994-02-10T00:00", event="road_cut", road="r", side="s", place="c-d"),
+              dict(time="1994-02-14T00:00", event="road_cut", road="r", side="s", place="b-a")]
+    stretch = stretch_edges(["a", "b", "c", "d"], ("a", "c"))
+    assert stretch == {"a-b", "b-a", "b-c", "c-b"}
+    assert first_lasting_cut(beyond, "r", "s", 24, end) == dt.date(1994, 2, 10)
+    assert first_lasting_cut(beyond, "r", "s", 24, end, stretch) == dt.date(1994, 2, 14)
+    assert stretch_edges(["a", "b"], None) is None
