@@ -339,3 +339,34 @@ def test_a_dug_in_post_stocks_its_position_and_moves_on_with_what_it_carries():
         f"parameters.supply.position_stock_days={p.carried_days}"]), rng=0)
     plain.run_for(24)
     assert plain.battalions["ridge_post"].supply_days <= p.carried_days
+
+
+def test_an_enemy_astride_a_road_into_its_country_cuts_the_battalions_beyond_it():
+    # Red holds Kalbajar: blue's road from the pass runs into red country, and blue's supply
+    # goes down it only as far as the first red zone. A blue post halfway down lives on it.
+    setup = ["battalions.far_post.start=kalbajar", "sides.red.holds=['kalbajar']",
+             "sides.red.plan.phases.0.tasks.far_post.objective=kalbajar",
+             "battalions.village_post.start=omar_pass",
+             "sides.blue.plan.phases.0.tasks.village_post.objective=omar_pass",
+             "battalions.raider.name=Raider", "battalions.raider.side=red",
+             "battalions.raider.type=infantry", "battalions.raider.strength=300",
+             "battalions.raider.start=dadivank",
+             "sides.red.plan.phases.0.tasks.raider.objective=dadivank"]
+    model = KalbajarModel(load_scenario(POSTS, QUIET + CUTTER[-2:] + setup), rng=0)
+    stretch = model.road_stretch("omar_pass", "kalbajar")
+    post, raider = model.battalions["village_post"], model.battalions["raider"]
+    post.cell = model.grid[tuple(stretch[len(stretch) // 2])]
+    post.objective_cell = post.coordinate
+    model.run_for(4)
+    assert post.supply_path and not post.encircled
+    # A red battalion comes onto the road between the pass and the post.
+    raider.cell = model.grid[tuple(stretch[len(stretch) // 5])]
+    raider.objective_cell = raider.coordinate
+    model.run_for(6)
+    assert not post.supply_path and post.encircled
+    cut = next(e for e in model.events if e["event"] == "encircled"
+               and e["unit"] == "village_post")
+    assert "omar_pass-kalbajar" in cut["cause"] and "raider" in cut["cause"]
+    assert any(e["event"] == "road_cut" and e["place"] == "omar_pass-kalbajar"
+               and e["unit"] == "raider" and e["side"] == "blue" for e in model.events)
+    assert model.battalions["ridge_post"].supply_path  # the pass itself stays blue's
