@@ -211,11 +211,12 @@ def test_routes_follow_the_front_without_weather_too():
 
 
 def test_a_road_guard_stands_where_the_enemy_comes_nearest_to_its_stretch():
-    scenario = load_scenario(ROOT / "scenarios" / "whatif" / "omar_pass_held.toml")
+    scenario = load_scenario(ROOT / "scenarios" / "kalbajar_1993_94.toml",
+                             ["sides.azerbaijan.plan.phases.1.tasks.az_701_5.secure_to=kalbajar"])
     model = KalbajarModel(scenario, rng=0)
-    guard = model.battalions["az_omar_garrison"]
-    task = scenario.sides["azerbaijan"].plan.phases[1].tasks["az_omar_garrison"]
-    assert task.secure_to == "kalbajar"
+    guard = model.battalions["az_701_5"]
+    task = scenario.sides["azerbaijan"].plan.phases[1].tasks["az_701_5"]
+    assert task.objective == "omar_pass" and task.secure_to == "kalbajar"
     stretch = model.road_stretch("omar_pass", "kalbajar")
     own = model.control.index["azerbaijan"]
     model.control.cells[tuple(stretch[: len(stretch) // 2].T)] = own  # the upper half is held
