@@ -38,10 +38,16 @@ def omar_cut_in_february(runs):
     return sum(1 for s in runs if (s["milestones"]["omar_road_cut"]["date"] or "") >= "1994-02")
 
 
+def encircled_runs(runs):
+    return sum(1 for s in runs if s["sides"]["azerbaijan"]["encircled_units"] > 0)
+
+
 def test_without_the_counteroffensive_the_omar_road_is_rarely_cut_in_february(base):
     without = summaries(WHATIF / "no_counteroffensive.toml")
     assert omar_cut_in_february(without) < omar_cut_in_february(base)
     assert omar_cut_in_february(without) <= len(SEEDS) // 3
+    # and no Azerbaijani battalion is encircled in most runs, where the replay has some
+    assert encircled_runs(without) <= len(SEEDS) // 3 < encircled_runs(base)
 
 
 def test_full_winter_gear_cuts_azerbaijani_cold_losses(base):
