@@ -533,8 +533,11 @@ class KalbajarModel(mesa.Model):
         """Mark a battalion encircled, name the cut, and order it to break out."""
         side = unit.side
         cuts = self.supply.cut_on_the_way(side, self.depots[side], unit.coordinate, blocked)
-        if not cuts and run_cuts:
-            cuts = [run_cuts[key] for key in sorted(run_cuts)]  # cut part of the way along
+        if not cuts and run_cuts:  # cut part of the way along a road near it
+            near = [key for key in sorted(run_cuts) if np.hypot(*(np.asarray(
+                self.supply.edges[key].cells, dtype=float) - unit.coordinate).T).min()
+                <= self.supply.offroad_cells]
+            cuts = [run_cuts[key] for key in near or sorted(run_cuts)]
         cause = "; ".join(f"{c.edge[0]}-{c.edge[1]} ({c.road}) {c.cause} by {c.by_side}"
                           + (f" {self._unit_name(c.by_unit)}" if c.by_unit else "")
                           for c in cuts) or "enemy zone of control around the battalion"
