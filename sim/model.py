@@ -390,9 +390,9 @@ class KalbajarModel(mesa.Model):
                                               if not carried[u.coordinate]])
             by_enemy = {k: b for k, b in blocked.items() if b.cause != "snow"}
             self._note_road_cuts(side, by_enemy, run_cuts, announce)
-            cut_off = CutOff(self.supply, self.control, side, self.depots[side],
-                             {**blocked, **run_cuts}, reached, ground,
-                             self._edges_seen_open[side], going, run_cuts=set(run_cuts))
+            cut_off = CutOff(self.supply, self.control, side, self.depots[side], blocked,
+                             reached, ground, self._edges_seen_open[side], going,
+                             run_cuts=set(run_cuts))
             for unit in units:
                 unit.supply_path = bool(carried[unit.coordinate])
                 # A dug-in battalion keeps its trains' stock in its position; on the move it
@@ -400,8 +400,7 @@ class KalbajarModel(mesa.Model):
                 stock = max(p.position_stock_days, p.carried_days) if unit.dug_in \
                     else p.carried_days
                 if unit.supply_path:
-                    unit.supply_days = min(stock,
-                                           unit.supply_days + p.resupply_days_per_day * step_days)
+                    unit.supply_days += p.resupply_days_per_day * step_days
                     unit.ammunition_days = self.spec.parameters.combat.ammunition_days
                 unit.supply_days = min(unit.supply_days, stock)
                 unit.supply_days = max(0.0, unit.supply_days - step_days)

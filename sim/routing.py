@@ -306,10 +306,7 @@ class MarchGraph:
                            min_only=False)
         if goal != here and pred[goal] == NO_PATH:
             return []
-        path = [goal]
-        while path[-1] != here:
-            path.append(int(pred[path[-1]]))
-        return [self.cell(i) for i in reversed(path)]
+        return [self.cell(here)] + self._walk_back(pred, here, goal)
 
     def route_avoiding(self, start: tuple[int, int], targets: list[tuple[int, int]],
                        avoid: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -331,9 +328,14 @@ class MarchGraph:
         goals = [g for g in goals if np.isfinite(hours[g]) and g != here]
         if not goals:
             return []
-        path = [min(goals, key=lambda g: hours[g])]
-        while pred[path[-1]] != here:
-            path.append(int(pred[path[-1]]))
+        return self._walk_back(pred, here, min(goals, key=lambda g: hours[g]))
+
+    def _walk_back(self, pred: np.ndarray, here: int, goal: int) -> list[tuple[int, int]]:
+        """The cells after ``here`` up to ``goal``, from Dijkstra's predecessors."""
+        path = []
+        while goal != here:
+            path.append(goal)
+            goal = int(pred[goal])
         return [self.cell(i) for i in reversed(path)]
 
     def leg_ids(self, legs: list[tuple[int, int]]) -> np.ndarray:
