@@ -96,7 +96,7 @@ sweep_heatmap(sweep.summary, "shift_schedule_days", "sides.azerbaijan.winter_equ
 
 # %%
 ranges = ["sides.azerbaijan.winter_equipment=0.0:1.0", "weather.temperature_offset_c=-5.0:5.0",
-          "shift_schedule_days=-60:20", "parameters.combat.advance_km_per_day=2.0:6.0"]
+          "shift_schedule_days=-60:20", "parameters.combat.advance_km_per_day=1.0:4.0"]
 design, morris = run_batch(f"03_morris_{RUNS}", BatchDefinition(
     [HISTORICAL], runs=1 if QUICK else 4, design="morris", samples=2 if QUICK else 10,
     ranges=ranges))

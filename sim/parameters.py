@@ -416,11 +416,12 @@ class CombatParameters(ParameterGroup):
         0.6, gt=0, le=1, description="combat power of a unit out of supply (no ammunition, "
         "food). Assumption.")
     advance_km_per_day: float = Field(
-        2.0, gt=0, description="km/day; QJM opposed advance of infantry at a power ratio of 1 "
+        1.4, gt=0, description="km/day; QJM opposed advance of infantry at a power ratio of 1 "
         "(§2.2): 4 against a hasty, 2 against a prepared, 1 against a fortified defence; the "
         "pace through the enemy's outposts (its ground from the start, see held_territory_km). "
-        "Default: prepared (ground held for months). Ground the enemy only marched over is "
-        "crossed at the march pace.")
+        "Ground the enemy only marched over is crossed at the march pace. Calibrated within "
+        "the QJM range (scenarios/calibration_ranges.toml) by `run_sim.py calibrate`: between "
+        "a fortified and a prepared defence, for ground the defender had held for months.")
     terrain_mobility: dict[str, float] = Field(
         default_factory=lambda: {"WATER": 0.0, "FLAT_BARE": 1.05, "ROLLING_MIXED": 0.8,
                                  "RUGGED_MIXED": 0.5, "RUGGED_BARE": 0.6, "URBAN": 0.7},
