@@ -379,7 +379,7 @@ def command_calibrate(args) -> int:
 
     from .batch import BatchDefinition, execute, open_executor, plan_batch
     from .calibration import check_fitted, format_report, load_ranges, rank_points, reach
-    from .scenario import load_scenario
+    from .scenario import ScenarioError, load_scenario
     from .scoring import load_record
     from .store import ResultStore
 
@@ -391,6 +391,16 @@ def command_calibrate(args) -> int:
         return 2
     record = load_record(scenario.record)
     fitted = check_fitted(record, args.fit)
+    if args.points < 1 or args.runs < 1:
+        print(f"error: --points {args.points} --runs {args.runs}: expected at least one of each",
+              file=sys.stderr)
+        return 2
+    for r in ranges:
+        try:
+            load_scenario(args.scenario, [*args.overrides, f"{r.key}={r.low!r}"])
+        except ScenarioError as exc:
+            raise ScenarioError(f"{args.ranges}: ranges.{r.key!r} is not a value of the "
+                                f"scenario: {exc}") from None
     definition = BatchDefinition(
         scenarios=[args.scenario], runs=args.runs, seed=args.seed, overrides=args.overrides,
         design="lhs", samples=args.points, ranges=[r.as_range_option() for r in ranges])

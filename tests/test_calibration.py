@@ -1,5 +1,6 @@
 """Calibration within sourced ranges: ranges files, scoring and ranking of design points."""
 
+import re
 import subprocess
 import sys
 
@@ -146,3 +147,22 @@ def test_calibrate_without_a_ranges_file_says_so(tmp_path):
     assert result.returncode == 2
     assert "none.toml: calibration ranges file not found" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("ranges_text, extra, message", [
+    ('[ranges."parameters.combat.nope"]\nlow = 0.0\nhigh = 1.0\nsource = "s"', [],
+     r"ranges.toml: ranges.'parameters.combat.nope' is not a value of the scenario"),
+    ('[ranges."parameters.combat.killed_share"]\nlow = 0.2\nhigh = 0.4\nsource = "s"',
+     ["--points", "0"], r"--points 0 --runs 20: expected at least one of each"),
+])
+def test_calibrate_names_a_range_the_scenario_lacks_and_an_empty_design(
+        tmp_path, ranges_text, extra, message):
+    ranges = tmp_path / "ranges.toml"
+    ranges.write_text(ranges_text)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "run_sim.py"), "calibrate", "--ranges", str(ranges),
+         "--out", str(tmp_path / "out"), *extra], capture_output=True, text=True)
+    assert result.returncode == 2
+    assert re.search(message, result.stderr), result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists()
