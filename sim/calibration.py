@@ -133,7 +133,7 @@ def rank_points(summary: pd.DataFrame, design: pd.DataFrame, record: Record,
         miss = misses(score, record, target)
         row = {"point": int(point), "runs": len(runs)}
         for name, (_, line) in zip(target_names(record), score.iterrows()):
-            row[f"{name}"] = float(line["score"])
+            row[name] = float(line["score"])
             row[f"{name}_met"] = bool(line["ok"])
             row[f"{name}_miss"] = miss[name]
         row["fitted_met"] = sum(row[f"{name}_met"] for name in fitted)
