@@ -307,9 +307,6 @@ def validation_report(rows: list[dict], record, target: float) -> tuple[str, boo
 
 def command_batch(args) -> int:
     """Run a batch and print its outcome distributions (and sensitivity indices)."""
-    import hashlib
-    import json
-
     from .batch import (
         BatchDefinition,
         default_outcomes,
@@ -327,11 +324,7 @@ def command_batch(args) -> int:
         overrides=args.overrides, sweeps=args.sweeps, design=args.design,
         samples=args.samples, ranges=args.ranges)
     batch = plan_batch(definition)
-    out_dir = args.out
-    if out_dir is None:
-        tag = hashlib.sha256(json.dumps(definition.as_dict()).encode()).hexdigest()[:8]
-        name = "+".join(p.scenario.name for p in batch.points[:1])
-        out_dir = ROOT / "outputs" / "batches" / f"{name}-{tag}"
+    out_dir = args.out or default_out_dir("batches", batch.points[0].scenario.name, definition)
     store = ResultStore(out_dir)
     if not args.quiet:
         print(f"{len(batch.points)} design points x {args.runs} seeds = {len(batch.runs)} "
@@ -372,11 +365,17 @@ def command_batch(args) -> int:
     return 0
 
 
-def command_calibrate(args) -> int:
-    """Run a calibration batch over sourced ranges and rank its points against the record."""
+def default_out_dir(kind: str, name: str, definition) -> Path:
+    """``outputs/<kind>/<name>-<hash of the batch definition>/``: one folder per definition."""
     import hashlib
     import json
 
+    tag = hashlib.sha256(json.dumps(definition.as_dict()).encode()).hexdigest()[:8]
+    return ROOT / "outputs" / kind / f"{name}-{tag}"
+
+
+def command_calibrate(args) -> int:
+    """Run a calibration batch over sourced ranges and rank its points against the record."""
     from .batch import BatchDefinition, execute, open_executor, plan_batch
     from .calibration import check_fitted, format_report, load_ranges, rank_points, reach
     from .scenario import ScenarioError, load_scenario
@@ -405,10 +404,7 @@ def command_calibrate(args) -> int:
         scenarios=[args.scenario], runs=args.runs, seed=args.seed, overrides=args.overrides,
         design="lhs", samples=args.points, ranges=[r.as_range_option() for r in ranges])
     batch = plan_batch(definition)
-    out_dir = args.out
-    if out_dir is None:
-        tag = hashlib.sha256(json.dumps(definition.as_dict()).encode()).hexdigest()[:8]
-        out_dir = ROOT / "outputs" / "calibration" / f"{scenario.name}-{tag}"
+    out_dir = args.out or default_out_dir("calibration", scenario.name, definition)
     store = ResultStore(out_dir)
     if not args.quiet:
         print(f"calibrating {scenario.name}: {len(ranges)} ranges, {len(batch.points)} points "
