@@ -9,28 +9,17 @@ personnel is conserved: strength + every loss = men who ever joined the battalio
 
 from __future__ import annotations
 
-from enum import Enum
-
 import numpy as np
 from mesa.discrete_space import CellAgent, FixedAgent
 
-from .morale import draw_breakpoint
+from .morale import draw_breakpoint, escape_route, rear_place
 from .movement import leg_time_h
 from .routing import NO_PATH
 from .scenario import Posture, Quality, Task, UnitType
+from .states import UnitState
 
 LOSS_CAUSES = ("killed", "wounded", "missing", "cold_injured", "cold_dead", "avalanche_dead")
 DEATH_CAUSES = ("killed", "cold_dead", "avalanche_dead")
-
-
-class UnitState(Enum):
-    """What a battalion is doing."""
-
-    HOLDING = "holding"
-    MARCHING = "marching"
-    BLOCKED = "blocked"
-    BROKEN = "broken"
-    DESTROYED = "destroyed"
 
 
 class Battalion(CellAgent):
@@ -265,7 +254,7 @@ class Battalion(CellAgent):
         self.held_since = self.model.time
         self.escape = []
         if self.withdrawing:
-            goal = self.model.rear_place(self)  # the withdrawal goes on to the exits
+            goal = rear_place(self.model, self)  # the withdrawal goes on to the exits
             if goal is not None:
                 self.fall_back(goal)
             return
@@ -276,6 +265,14 @@ class Battalion(CellAgent):
             self.objective_cell = self.coordinate  # no longer fit to attack, or post lost: hold
         else:
             self.receive_task(self.task)
+
+    def abandon_heavy_equipment(self) -> None:
+        """Guns or vehicles that cannot get out are left behind; the crews go on foot."""
+        self.unit_type = UnitType.INFANTRY
+        self.quality = Quality.POOR
+        self.model.log_event("equipment_abandoned", unit=self.battalion_id,
+                             cause="no road out for the guns",
+                             place=self.model.place_name(self.coordinate))
 
     def lose(self, cause: str, men: int) -> int:
         """Remove up to ``men`` from the ranks for a cause; returns how many were removed."""
@@ -362,7 +359,7 @@ class Battalion(CellAgent):
 
         A battalion falling back (broken or withdrawing) whose way is barred by an enemy
         battalion, or that has no way at all, looks for a way round the enemy
-        (:meth:`sim.model.KalbajarModel.escape_route`); road-bound troops with no road out
+        (:func:`sim.morale.escape_route`); road-bound troops with no road out
         leave their vehicles and guns first. With no way round it is trapped.
         """
         model = self.model
@@ -380,8 +377,8 @@ class Battalion(CellAgent):
         if self.escape_searched_at == model.time:
             return None  # no way round was found this step
         if target is None and self.unit_type.road_bound:
-            model.abandon_heavy_equipment(self)
-        self.escape = model.escape_route(self)
+            self.abandon_heavy_equipment()
+        self.escape = escape_route(model, self)
         self.escape_searched_at = model.time
         if not self.escape:
             if self.trapped_since is None:

@@ -26,6 +26,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .combat import attacker_daily_rate, defender_daily_rate
+from .morale import draw_breakpoint
+from .parameters import CombatParameters, MoraleParameters
 from .scenario import ScenarioError
 from .scoring import Record, score_batch
 
@@ -198,3 +201,32 @@ def _short(value) -> str:
     if isinstance(value, float | np.floating):
         return f"{value:.3g}"
     return str(value)
+
+
+def duel_losses(rng, morale: MoraleParameters, combat: CombatParameters, duels: int = 40000,
+                defenders: int = 500, odds: tuple[float, float] = (0.5, 8.0),
+                terrain: str = "RUGGED_MIXED"):
+    """Loss shares of the losing and the winning side in one-on-one attacks.
+
+    An attacking battalion of ``defenders`` x odds men (odds log-uniform over ``odds``, median
+    2: on average the attacker is twice the defender, Dupuy's verity 1, combat_science.md §2.3)
+    attacks a battalion in prepared defence on ``terrain`` in dry cold. Each side's losses grow
+    at its QJM daily rate (:mod:`sim.combat`); the first to reach its breakpoint quits.
+
+    Returns (losers' loss shares, winners' loss shares, whether the attacker won), per duel.
+    """
+    attackers = defenders * np.exp(rng.uniform(np.log(odds[0]), np.log(odds[1]), duels))
+    power_ratio = attackers * combat.weather_attack_fair / (
+        defenders * combat.posture_strength["prepared"] * combat.terrain_defence[terrain])
+    engaged = attackers + defenders
+    terrain_c, weather_c = combat.terrain_casualty[terrain], combat.weather_casualty_fair
+    attacker_rate = attacker_daily_rate(engaged, power_ratio, terrain_c, weather_c, combat)
+    defender_rate = defender_daily_rate(engaged, 1.0 / power_ratio, terrain_c, weather_c,
+                                        combat.posture_defender_casualty["prepared"], 1.0, combat)
+    attacker_days = draw_breakpoint(rng, morale, duels) / attacker_rate
+    defender_days = draw_breakpoint(rng, morale, duels) / defender_rate
+    attacker_won = defender_days < attacker_days
+    days = np.minimum(attacker_days, defender_days)
+    losers = np.where(attacker_won, defender_rate, attacker_rate) * days
+    winners = np.where(attacker_won, attacker_rate, defender_rate) * days
+    return losers, winners, attacker_won

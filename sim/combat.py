@@ -26,6 +26,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from .parameters import CombatParameters
+from .scenario import Posture, UnitType
+from .states import UnitState
+from .terrain import TerrainClass
 
 
 def size_factor(strength, p: CombatParameters):
@@ -117,6 +120,38 @@ class CombatResolver:
         self.model = model
         self.p: CombatParameters = model.spec.parameters.combat
         self.range_cells = self.p.engagement_range_km * 1000.0 / model.world.terrain.cell_size_m
+        self.contact_pairs: set[tuple[str, str]] = set()
+
+    def fight(self) -> dict[int, Contact]:
+        """The step's combat: resolve contacts and bombardment; note who is in contact."""
+        model = self.model
+        units = [u for u in model.battalions.values() if u.in_field]
+        step_days = model.spec.step_hours / 24.0
+        known = self.contact_pairs
+        contacts = self.resolve(units)
+        pairs = set()
+        for contact in contacts.values():
+            for enemy in contact.enemies:
+                pairs.add(tuple(sorted((contact.unit.battalion_id, enemy.battalion_id))))
+        for a, b in sorted(pairs - known):
+            model.log_event("contact", unit=a, cause=f"with {b}",
+                            place=model.place_name(model.battalions[a].coordinate))
+        self.contact_pairs = pairs
+        for unit in units:
+            if unit.unique_id in contacts:
+                unit.combat_days += step_days
+                unit.out_of_contact_since = None
+                if unit.surprise is not None and unit.surprise_until is None \
+                        and self.is_attacking(unit):
+                    unit.surprise_until = model.time + unit.surprise[1]  # the surprise is sprung
+            else:
+                unit.combat_days = max(0.0, unit.combat_days - step_days)
+                if unit.out_of_contact_since is None:
+                    unit.out_of_contact_since = model.time
+            if unit.targets_this_step and not unit.supply_path:
+                unit.ammunition_days = max(0.0, unit.ammunition_days - step_days)
+        self.bombard(units, contacts)
+        return contacts
 
     # ------------------------------------------------------------------ power and factors
 
@@ -125,16 +160,11 @@ class CombatResolver:
 
         A battalion falling back to restock, breaking out or withdrawing is not attacking.
         """
-        from .agents import UnitState
-        from .scenario import Posture
-
         return (unit.posture == Posture.ATTACK and unit.state == UnitState.MARCHING
                 and not (unit.withdrawing or unit.resupplying or unit.encircled))
 
     def defence_posture(self, unit) -> str:
         """QJM posture of a battalion that is not attacking."""
-        from .agents import UnitState
-
         if unit.state == UnitState.BROKEN or unit.withdrawing:
             return "withdrawal"
         return "prepared" if unit.held_hours >= self.p.prepared_after_hours else "hasty"
@@ -173,8 +203,6 @@ class CombatResolver:
 
     def artillery_support(self, side: str, target) -> float:
         """Support (0-1) a side's guns in range give against a target this step."""
-        from .scenario import UnitType
-
         support = 0.0
         for gun in self.model.side_units(side):
             if not gun.in_field or gun.unit_type not in (UnitType.ARTILLERY,
@@ -192,8 +220,6 @@ class CombatResolver:
 
     def resolve(self, units) -> dict[int, Contact]:
         """Resolve all contacts among the battalions in the field; returns the contacts."""
-        from .terrain import TerrainClass
-
         model, p = self.model, self.p
         contacts = find_contacts(units, self.range_cells)
         self._count_gun_targets(units, contacts)
@@ -277,8 +303,6 @@ class CombatResolver:
                     self.inflict(unit, int(self.model.rng.binomial(unit.strength, share)))
 
     def _count_gun_targets(self, units, contacts) -> None:
-        from .scenario import UnitType
-
         engaged = [c.unit for c in contacts.values()]
         for gun in units:
             gun.targets_this_step = 0

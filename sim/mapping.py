@@ -34,8 +34,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.transforms import Bbox
 
-from .agents import UnitState
 from .scenario import PlaceKind, RoadClass, UnitType
+from .states import UnitState
 from .symbols import (
     ENCIRCLED_HALO,
     FRAME_HEIGHT_PT,

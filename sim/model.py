@@ -33,21 +33,23 @@ import mesa
 import numpy as np
 from mesa.discrete_space import OrthogonalMooreGrid, PropertyLayer
 
-from . import avalanche, cold
-from .agents import DEATH_CAUSES, LOSS_CAUSES, Battalion, Depot, UnitState
+from .agents import DEATH_CAUSES, LOSS_CAUSES, Battalion, Depot
 from .avalanche import avalanche_terrain_share
 from .clock import Clock
 from .combat import CombatResolver
 from .control import Control, nearest_squared
-from .morale import draw_breakpoint, effective_breakpoint
-from .movement import cell_rate_factors, ground_rate_factors, snow_rate_factor
+from .morale import check_morale
+from .movement import cell_rate_factors, ground_rate_factors
 from .passes import PassConditions
 from .plans import Commander
+from .resupply import SupplyLines
 from .routing import MarchGraph
-from .scenario import Posture, Quality, Scenario, Task, UnitType
-from .supply import CutOff, SupplyNetwork, carry_cost
+from .scenario import Scenario, Task
+from .states import UnitState
+from .supply import SupplyNetwork
 from .terrain import TerrainClass
 from .weather import Weather
+from .winter import apply_winter_attrition
 from .world import build_world
 
 
@@ -111,15 +113,10 @@ class KalbajarModel(mesa.Model):
         self.replan_routes()
         self.supply = SupplyNetwork(self.world.roads, terrain.cell_size_m, p.supply.offroad_km,
                                     terrain.elevation_m)
+        self.supply_lines = SupplyLines(self)
         self.combat = CombatResolver(self)
         self.depots = {sid: [d.place for d in scenario.depots.values() if d.side == sid]
                        for sid in scenario.sides}
-        self._supplied_before: dict[str, np.ndarray] = {}  # road cells supply ever reached
-        self._contact_pairs: set[tuple[str, str]] = set()
-        self._edges_seen_open: dict[str, set] = {sid: set() for sid in scenario.sides}
-        self._edge_blocked_since: dict[str, dict] = {sid: {} for sid in scenario.sides}
-        self.supplied_cells: dict[str, np.ndarray] = {}
-        self.carried_cells: dict[str, np.ndarray] = {}
         self._place_at = {cell: place for place, cell in self.world.places.items()}
 
         arriving_later = scenario.reinforcement_ids()
@@ -131,7 +128,7 @@ class KalbajarModel(mesa.Model):
         self.commanders = {side_id: Commander(self, side_id, side)
                            for side_id, side in scenario.sides.items()}
         self.update_control(capture=False)
-        self.trace_supply(announce=False)
+        self.supply_lines.trace(announce=False)
 
         self.datacollector = mesa.DataCollector(
             model_reporters=self._model_reporters(),
@@ -158,13 +155,13 @@ class KalbajarModel(mesa.Model):
         steps_done = self.time - 1
         self.update_weather(steps_done)
         self.plan_routes_when_due()
-        self.trace_supply()
+        self.supply_lines.trace()
         for commander in self.commanders.values():
             commander.issue_orders()
         self.move_battalions(steps_done)
-        contacts = self.fight()
-        self.apply_winter_attrition()
-        self.check_morale(contacts)
+        contacts = self.combat.fight()
+        apply_winter_attrition(self)
+        check_morale(self, contacts)
         self.update_control()
         self.collect()
         if self.time >= self.spec.steps:
@@ -291,312 +288,8 @@ class KalbajarModel(mesa.Model):
                 marched += unit.march(min(darkness, max(0.0, left - marched)), night=True)
             self.marched_today_h[unit.battalion_id] = used + marched
 
-    def apply_winter_attrition(self) -> None:
-        """Cold injury and avalanches for every battalion in the field; fatigue builds or eases.
+    # ------------------------------------------------------------------ securing a road
 
-        Each mechanism is one vectorised draw over all battalions.
-
-        Marching hours are spent at the coldest cell crossed in the step, resting hours where the
-        battalion stands (under a roof in a village or town); avalanches may strike on any cell
-        crossed or occupied.
-        """
-        units = [u for u in self.agents_by_type[Battalion] if u.in_field]
-        weather, step_hours = self.weather, self.spec.step_hours
-        if weather is not None and units:
-            lengths = np.array([len(u.step_cells) for u in units])
-            cells = tuple(np.array([c for u in units for c in u.step_cells]).T)
-            air_c, wind_ms = weather.temperature_c[cells], weather.wind_ms[cells]
-            here = np.cumsum(lengths) - 1  # where each battalion stands at the end of the step
-            for unit, temperature, wind, snow in zip(
-                    units, air_c[here].tolist(), wind_ms[here].tolist(),
-                    weather.snow_depth_m[tuple(axis[here] for axis in cells)].tolist()):
-                unit.temperature_c, unit.wind_ms, unit.snow_depth_m = temperature, wind, snow
-            if self.spec.weather.cold_injury:
-                self._cold_injuries(units, lengths, air_c, wind_ms, step_hours)
-            if self.spec.weather.avalanches:
-                self._avalanches(units, cells, lengths, air_c, step_hours)
-        for unit in units:
-            unit.tire_or_recover(step_hours)
-
-    def _cold_injuries(self, units, lengths, air_c, wind_ms, step_hours) -> None:
-        """One draw of cold injuries over the battalions.
-
-        ``air_c`` and ``wind_ms`` are read on the cells each crossed, ``lengths`` cells each.
-        """
-        p = self.spec.parameters.cold
-        (march_hours, sheltered, dug_in, strength, equipment, supplied, fatigue,
-         evacuable) = np.array([(u.march_hours_step, u.sheltered, u.dug_in, u.strength,
-                                 u.winter_equipment, u.supplied, u.fatigue_days, u.supply_path)
-                                for u in units], dtype=float).T
-        exposure = cold.rest_exposure_share(sheltered != 0, dug_in != 0, p)
-        chill = cold.wind_chill_c(air_c, wind_ms)
-        ends = np.cumsum(lengths)
-        march_chill = np.minimum.reduceat(chill, ends - lengths)
-        rest_chill = chill[ends - 1]  # where the battalion stands at the end of the step
-        rest_outdoors = np.maximum(step_hours - march_hours, 0.0) * exposure
-        injured, dead = cold.cold_casualties(
-            self.rng, strength.astype(np.int64), march_hours, march_chill, rest_outdoors,
-            rest_chill, equipment, supplied != 0, fatigue, p, evacuable=evacuable != 0)
-        for unit, hurt, died in zip(units, injured.tolist(), dead.tolist()):
-            if hurt:
-                unit.lose("cold_dead", died)
-                unit.lose("cold_injured", hurt - died)
-
-    def _avalanches(self, units, cells, lengths, air_c, step_hours) -> None:
-        """Avalanches on the cells each battalion crossed or holds.
-
-        One draw per battalion every step, fresh snow or not, so the random stream does not
-        hang on the snow.
-        """
-        weather, p = self.weather, self.spec.parameters.avalanche
-        draws = self.rng.random(len(units))
-        fresh = weather.fresh_snow_m[cells]
-        if not fresh.max() > p.min_fresh_snow_m:  # no release below the minimum new snow
-            return
-        release = avalanche.release_probability(
-            self.avalanche_terrain[cells], fresh, air_c, step_hours, p)
-        strike = avalanche.strike_probability(release, np.repeat(np.arange(len(units)), lengths),
-                                              len(units))
-        for unit in (u for u, hit in zip(units, draws < strike) if hit):
-            caught = int(self.rng.binomial(unit.strength, p.caught_share))
-            dead = unit.lose("avalanche_dead", int(self.rng.binomial(caught, p.caught_lethality)))
-            self.log_event("avalanche", unit=unit.battalion_id, cause="fresh snow on steep slope",
-                           place=f"{unit.coordinate}", dead=dead)
-
-    # ------------------------------------------------------------------ supply
-
-    def trace_supply(self, announce: bool = True) -> None:
-        """Trace each side's supply, refill or run down stocks, and find encircled battalions."""
-        p = self.spec.parameters.supply
-        step_days = self.spec.step_hours / 24.0 if announce else 0.0
-        closed = self.passes.closed_edges()
-        going = self.carry_going()
-        for side in self.spec.sides:
-            units = [u for u in self.side_units(side) if u.in_field]
-            blocked = self.supply.blockages(side, self.control, closed)
-            _, reached = self.supply.reachable(side, self.depots[side], self.control, blocked)
-            ground = self.porter_ground(side, units)
-            carried = self.supply.carry_area(reached, ground, going)
-            self.supplied_cells[side] = reached
-            self.carried_cells[side] = carried
-            supplied_before = self._supplied_before.setdefault(
-                side, np.zeros_like(reached, dtype=bool))
-            supplied_before |= reached
-            nodes, _ = self.supply.reachable(side, self.depots[side], self.control, blocked,
-                                             ignore_snow=True)
-            run_cuts = self.supply.run_cuts(
-                side, self.control, blocked, nodes, supplied_before,
-                self._edges_seen_open[side], [u.coordinate for u in units
-                                              if not carried[u.coordinate]])
-            by_enemy = {k: b for k, b in blocked.items() if b.cause != "snow"}
-            self._note_road_cuts(side, by_enemy, run_cuts, announce)
-            cut_off = CutOff(self.supply, self.control, side, self.depots[side], blocked,
-                             reached, ground, self._edges_seen_open[side], going,
-                             run_cuts=set(run_cuts))
-            for unit in units:
-                unit.supply_path = bool(carried[unit.coordinate])
-                # A dug-in battalion keeps its trains' stock in its position; on the move it
-                # takes what its men and vehicles carry.
-                stock = max(p.position_stock_days, p.carried_days) if unit.dug_in \
-                    else p.carried_days
-                if unit.supply_path:
-                    unit.supply_days += p.resupply_days_per_day * step_days
-                    unit.ammunition_days = self.spec.parameters.combat.ammunition_days
-                unit.supply_days = min(unit.supply_days, stock)
-                unit.supply_days = max(0.0, unit.supply_days - step_days)
-                if announce:
-                    self.manage_supply_pause(unit, carried)
-                if unit.supply_path or not cut_off.pocketed(unit.coordinate):
-                    if unit.encircled and announce:
-                        self.log_event("broke_out", unit=unit.battalion_id,
-                                       cause="linked up with own lines",
-                                       place=self.place_name(unit.coordinate))
-                    unit.encircled, unit.cut_since = False, None
-                    continue
-                if unit.cut_since is None:
-                    unit.cut_since = self.time
-                hours_cut = (self.time - unit.cut_since) * self.spec.step_hours
-                if announce and self.surrenders(unit):
-                    continue
-                if announce and not unit.encircled and hours_cut >= p.encircled_after_hours:
-                    self.encircle(unit, blocked, run_cuts)
-                elif announce and unit.encircled and not unit.withdrawing and (
-                        unit.broken or unit.supply_days <= 0):
-                    self.break_out(unit)
-
-    def carry_going(self) -> np.ndarray | None:
-        """Whole steps the porters take to cross each cell in the day's snow.
-
-        Porters keep to a trodden track: the FM 31-70 snow factor on a road (the snow counted
-        at ``road_snow_depth_share`` of its depth), taken once a day. None without weather, or
-        when ``supply.porters_slowed_by_snow`` is off.
-        """
-        if self.weather is None or not self.spec.parameters.supply.porters_slowed_by_snow:
-            return None
-        day = int(self.time * self.spec.step_hours // 24)
-        if self._going_day != day:
-            trodden = snow_rate_factor(self.snow_depth_m, True, self.spec.parameters.movement)
-            self._going = carry_cost(trodden, self.supply.offroad_cells)
-            self._going_day = day
-        return self._going
-
-    _going_day: int | None = None
-    _going: np.ndarray | None = None
-
-    def porter_ground(self, side: str, units: list[Battalion]) -> np.ndarray:
-        """Cells a side's porters may cross: open ground and the cells ``units`` stand on."""
-        ground = self.control.open_ground(side).copy()
-        if units:
-            ground[tuple(np.array([u.coordinate for u in units]).T)] = True
-        return ground
-
-    def _note_road_cuts(self, side: str, by_enemy: dict, run_cuts: dict,
-                        announce: bool) -> None:
-        """Log the enemy cutting (and reopening) road edges this side's supply had used.
-
-        ``run_cuts`` are roads cut part of the way along (:meth:`SupplyNetwork.run_cuts`).
-        """
-        seen_open = self._edges_seen_open[side]
-        since = self._edge_blocked_since[side]
-        cuts = {key: by_enemy[key] for key in set(by_enemy) & seen_open} | run_cuts
-        for key in sorted(set(since) - set(cuts)):
-            del since[key]
-            if announce:
-                self.log_event("road_reopened", unit="", cause="enemy gone",
-                               place=f"{key[0]}-{key[1]}", road=self.supply.edges[key].road,
-                               side=side)
-        for key in sorted(set(cuts) - set(since)):
-            since[key] = self.time
-            cut = cuts[key]
-            if announce:
-                self.log_event("road_cut", unit=self._unit_name(cut.by_unit),
-                               cause=f"{cut.cause} by {cut.by_side}",
-                               place=f"{key[0]}-{key[1]}", road=cut.road, side=side)
-        seen_open.update(key for key in self.supply.edges if key not in by_enemy)
-
-    def abandon_heavy_equipment(self, unit: Battalion) -> None:
-        """Guns or vehicles that cannot get out are left behind; the crews go on foot."""
-        unit.unit_type = UnitType.INFANTRY
-        unit.quality = Quality.POOR
-        self.log_event("equipment_abandoned", unit=unit.battalion_id,
-                       cause="no road out for the guns", place=self.place_name(unit.coordinate))
-
-    def enemy_blocked_since(self, side: str) -> dict[str, float]:
-        """Roads on which the enemy now blocks a side's supply, with when the oldest cut began.
-
-        Only edges the side's supply could once use count.
-        """
-        roads: dict[str, float] = {}
-        for key, since in self._edge_blocked_since[side].items():
-            road = self.supply.edges[key].road
-            roads[road] = min(since, roads.get(road, since))
-        return roads
-
-    def manage_supply_pause(self, unit: Battalion, carried: np.ndarray) -> None:
-        """An attack that has run out of supplies pulls back to restock (culminating point).
-
-        The battalion falls back to the nearest supplied place its side holds and resumes its
-        task once restocked.
-        """
-        p = self.spec.parameters.supply
-        if unit.resupplying and unit.withdrawing:
-            unit.resupplying = False  # the withdrawal order overrides the pause
-        if unit.resupplying:
-            if unit.supply_days >= p.resume_attack_days and unit.task is not None:
-                unit.resupplying = False
-                unit.receive_task(unit.task)
-                self.log_event("attack_resumed", unit=unit.battalion_id, cause="resupplied",
-                               place=self.place_name(unit.coordinate))
-            return
-        attacking = unit.task is not None and unit.task.posture == Posture.ATTACK
-        if (unit.supplied or unit.supply_path or not attacking or unit.withdrawing
-                or unit.broken or unit.encircled):
-            return
-        base = self.supplied_place(unit, carried)
-        if base is None:
-            return
-        unit.resupplying = True
-        unit.fall_back(base)
-        self.log_event("falls_back_for_supply", unit=unit.battalion_id, cause="out of supplies",
-                       place=base)
-
-    def supplied_place(self, unit: Battalion, carried: np.ndarray) -> str | None:
-        """The nearest place (by march time) the battalion's side holds and can supply."""
-        candidates = {place: self.world.places[place]
-                      for place, owner in self.control.owner.items()
-                      if owner == unit.side
-                      and carried[self.world.places[place]]}
-        return unit.graph.nearest(unit.coordinate, candidates)
-
-    def encircle(self, unit: Battalion, blocked, run_cuts=None) -> None:
-        """Mark a battalion encircled, name the cut, and order it to break out."""
-        side = unit.side
-        cuts = self.supply.cut_on_the_way(side, self.depots[side], unit.coordinate, blocked)
-        if not cuts and run_cuts:  # cut part of the way along a road near it
-            near = [key for key in sorted(run_cuts) if np.hypot(*(np.asarray(
-                self.supply.edges[key].cells, dtype=float) - unit.coordinate).T).min()
-                <= self.supply.offroad_cells]
-            cuts = [run_cuts[key] for key in near or sorted(run_cuts)]
-        cause = "; ".join(f"{c.edge[0]}-{c.edge[1]} ({c.road}) {c.cause} by {c.by_side}"
-                          + (f" {self._unit_name(c.by_unit)}" if c.by_unit else "")
-                          for c in cuts) or "enemy zone of control around the battalion"
-        unit.encircled = True
-        unit.ever_encircled = True
-        self.log_event("encircled", unit=unit.battalion_id, cause=cause,
-                       place=self.place_name(unit.coordinate))
-        if unit.supply_days <= 0:
-            self.break_out(unit)
-
-    def break_out(self, unit: Battalion) -> None:
-        """An encircled battalion whose carried supply is spent tries to get back to its lines.
-
-        Until then it keeps its task on what it carries, as a bypassed unit would; a broken
-        one is already falling back.
-        """
-        if not unit.broken:
-            goal = self.rear_place(unit)
-            if goal is None and unit.unit_type.road_bound:
-                self.abandon_heavy_equipment(unit)
-                goal = self.rear_place(unit)
-            if goal is not None:
-                unit.withdrawing = True
-                unit.fall_back(goal)
-                self.log_event("breakout", unit=unit.battalion_id, cause=f"towards {goal}",
-                               place=self.place_name(unit.coordinate))
-
-    def escape_route(self, unit: Battalion) -> list[tuple[int, int]]:
-        """A way back for a battalion falling back that keeps clear of the enemy's battalions.
-
-        It leads to the nearest of the battalion's objective and its side's exits (withdrawal
-        destinations, else depots), never into a cell where an unbroken enemy battalion stands
-        (such a way is the breakout route round the enemy: the Susuzluq-Agdag track when the
-        Omar road is held). The battalion's objective becomes the way's end. Empty when there
-        is no such way.
-        """
-        targets = [unit.objective_cell] + [self.world.places[p] for p in self.exits(unit.side)]
-        route = unit.graph.route_avoiding(unit.coordinate, targets,
-                                          self.standing_enemies(unit.side))
-        if route:
-            unit.objective_cell = route[-1]
-        return route
-
-    def surrenders(self, unit: Battalion) -> bool:
-        """Whether a trapped battalion gives up this step; if so its men are captured.
-
-        Trapped: encircled, its carried supplies spent and no way out round the enemy. Each
-        day so trapped it surrenders with chance ``trapped_surrender_per_day``.
-        """
-        if unit.trapped_since is None or not unit.encircled or unit.supply_days > 0:
-            return False
-        daily = self.spec.parameters.morale.trapped_surrender_per_day
-        chance = 1.0 - (1.0 - daily) ** (self.spec.step_hours / 24.0)
-        if self.rng.random() >= chance:
-            return False
-        self.log_event("surrendered", unit=unit.battalion_id,
-                       cause="encircled, out of supplies, no way out",
-                       place=self.place_name(unit.coordinate), men=unit.strength)
-        unit.lose("missing", unit.strength)
-        return True
 
     def road_stretch(self, a: str, b: str) -> np.ndarray:
         """Cells of the road route from place ``a`` to place ``b``, in order (an n x 2 array)."""
@@ -632,136 +325,6 @@ class KalbajarModel(mesa.Model):
             return self.world.places[task.objective]
         x, y = cells[exposed][int(np.argmin(to_enemy[exposed]))]
         return int(x), int(y)
-
-    def exits(self, side: str) -> list[str]:
-        """Places a side's battalions withdraw or break out to: the plan's, else its depots."""
-        plan = self.spec.sides[side].plan
-        return list(plan.withdrawal.to if plan.withdrawal else self.depots[side])
-
-    def standing_enemies(self, side: str) -> list[tuple[int, int]]:
-        """Cells of the enemy battalions in the field that have not broken."""
-        return [u.coordinate for u in self.battalions.values()
-                if u.side != side and u.in_field and not u.broken]
-
-    def rear_place(self, unit: Battalion, nearby: bool = False) -> str | None:
-        """The place a battalion falls back to, nearest by march time.
-
-        A broken battalion (``nearby``) falls back to the nearest place its side holds at least
-        ``retreat_km`` from any enemy battalion, on its side's line of supply when one such place
-        is (a beaten unit falls back on its communications, not deeper into a pocket); a
-        battalion breaking out or withdrawing to its side's withdrawal destinations if the plan
-        names them, otherwise to its depots.
-        """
-        side = unit.side
-        candidates = self.exits(side)
-        if nearby:
-            terrain = self.world.terrain
-            enemies = self.standing_enemies(side)
-            reach = self.spec.parameters.morale.retreat_km
-
-            def clear_of_enemy(cell):
-                return all(terrain.distance_km(cell, e) >= reach for e in enemies)
-
-            held = [place for place, owner in self.control.owner.items()
-                    if owner == side and clear_of_enemy(self.world.places[place])]
-            supplied = self.carried_cells.get(side)
-            on_supply = [place for place in held
-                         if supplied is not None and supplied[self.world.places[place]]]
-            candidates = on_supply or held or candidates
-        return unit.graph.nearest(unit.coordinate,
-                                  {place: self.world.places[place] for place in candidates})
-
-    # ------------------------------------------------------------------ combat and morale
-
-    def fight(self) -> dict:
-        """Resolve contacts and bombardment; note who is in contact."""
-        units = [u for u in self.battalions.values() if u.in_field]
-        step_days = self.spec.step_hours / 24.0
-        known = self._contact_pairs
-        contacts = self.combat.resolve(units)
-        pairs = set()
-        for contact in contacts.values():
-            for enemy in contact.enemies:
-                pairs.add(tuple(sorted((contact.unit.battalion_id, enemy.battalion_id))))
-        for a, b in sorted(pairs - known):
-            self.log_event("contact", unit=a, cause=f"with {b}",
-                           place=self.place_name(self.battalions[a].coordinate))
-        self._contact_pairs = pairs
-        for unit in units:
-            if unit.unique_id in contacts:
-                unit.combat_days += step_days
-                unit.out_of_contact_since = None
-                if unit.surprise is not None and unit.surprise_until is None \
-                        and self.combat.is_attacking(unit):
-                    unit.surprise_until = self.time + unit.surprise[1]  # the surprise is sprung
-            else:
-                unit.combat_days = max(0.0, unit.combat_days - step_days)
-                if unit.out_of_contact_since is None:
-                    unit.out_of_contact_since = self.time
-            if unit.targets_this_step and not unit.supply_path:
-                unit.ammunition_days = max(0.0, unit.ammunition_days - step_days)
-        self.combat.bombard(units, contacts)
-        return contacts
-
-    def check_morale(self, contacts) -> None:
-        """Battalions break, call off attacks, rally and resume (:mod:`sim.morale`).
-
-        Battalions in contact or encircled break when their losses (all causes) reach their
-        breakpoint; an attacking battalion calls its attack off instead. Broken battalions
-        recover after a quiet spell in supply; a called-off attack is renewed after the same
-        spell of holding in supply, in contact or not (the battalion regroups where it stands).
-        """
-        p = self.spec.parameters.morale
-        for unit in [u for u in self.battalions.values() if u.in_field]:
-            if unit.stalled_since is not None and not unit.broken:
-                regrouped = (self.time - unit.stalled_since) * self.spec.step_hours >= p.rally_hours
-                if regrouped and unit.supplied and unit.task is not None and not unit.withdrawing:
-                    unit.stalled_since = None
-                    if not unit.spent:
-                        unit.breakpoint = draw_breakpoint(self.rng, p)  # a new engagement
-                        unit.receive_task(unit.task)
-                        self.log_event("attack_resumed", unit=unit.battalion_id,
-                                       cause="recovered", place=self.place_name(unit.coordinate))
-            if unit.broken:
-                calm_since = None if unit.out_of_contact_since is None else max(
-                    unit.out_of_contact_since, unit.broken_since or 0)
-                quiet = calm_since is not None and (
-                    self.time - calm_since) * self.spec.step_hours >= p.rally_hours
-                if quiet and unit.supplied and not unit.encircled:
-                    unit.rally()
-                    self.log_event("rallied", unit=unit.battalion_id, cause="out of contact",
-                                   place=self.place_name(unit.coordinate))
-                continue
-            if unit.unique_id not in contacts and not unit.encircled:
-                continue  # battalions break in battle or when cut off, not in quiet sectors
-            threshold = effective_breakpoint(unit.breakpoint, unit.quality.value, unit.encircled,
-                                             unit.supplied, unit.surprised, p)
-            unit.surprised = False
-            if unit.loss_share >= threshold and self.combat.is_attacking(unit) \
-                    and not unit.encircled:
-                # A failed attack is called off: the battalion goes over to the defence where
-                # it stands, and renews it once it has regrouped (like a rally).
-                self.log_event("attack_stalled", unit=unit.battalion_id,
-                               cause=f"losses {unit.loss_share:.0%}",
-                               place=self.place_name(unit.coordinate))
-                unit.stalled_since = self.time
-                unit.loss_offset = unit.joined - unit.strength
-                unit.objective_cell = unit.coordinate
-                unit.state = UnitState.HOLDING
-                unit.held_since = self.time
-            elif unit.loss_share >= threshold:
-                # Withdrawing or encircled, it flees towards its side's exits.
-                goal = self.rear_place(unit, nearby=not (unit.withdrawing or unit.encircled))
-                unit.broken_since = self.time
-                if goal is not None:
-                    unit.fall_back(goal, state=UnitState.BROKEN)
-                else:
-                    unit.state = UnitState.BROKEN
-                self.log_event("broken", unit=unit.battalion_id,
-                               cause=f"losses {unit.loss_share:.0%}"
-                               + (", encircled" if unit.encircled else "")
-                               + ("" if unit.supplied else ", unsupplied"),
-                               place=self.place_name(unit.coordinate))
 
     # ------------------------------------------------------------------ control
 
@@ -808,7 +371,8 @@ class KalbajarModel(mesa.Model):
         """The place id at a cell, or the cell as text."""
         return self._place_at.get(tuple(cell), f"{tuple(int(c) for c in cell)}")
 
-    def _unit_name(self, unique_id: int | None) -> str:
+    def unit_name(self, unique_id: int | None) -> str:
+        """The scenario id of the battalion with a Mesa ``unique_id`` ("" for none)."""
         if unique_id is None:
             return ""
         for unit in self.battalions.values():

@@ -9,8 +9,13 @@ losses per battle, so the breakpoint is drawn again for each new engagement: whe
 attack is renewed and when a broken battalion rallies.
 
 The side that loses an engagement is the one whose breakpoint is reached first, so losers'
-losses are not the breakpoints drawn but the lower of them: :func:`duel_losses` fights
-one-on-one attacks at the model's QJM rates to calibrate the lognormal against CDB90.
+losses are not the breakpoints drawn but the lower of them: :func:`sim.calibration.
+duel_losses` fights one-on-one attacks at the model's QJM rates to calibrate the lognormal
+against CDB90.
+
+A broken battalion falls back (``retreat_km`` clear of the enemy, on its line of supply when it
+can); one falling back whose way is barred by the enemy takes a way round it
+(:func:`escape_route`).
 """
 
 from __future__ import annotations
@@ -20,8 +25,8 @@ import math
 import numpy as np
 from scipy.stats import norm
 
-from .combat import attacker_daily_rate, defender_daily_rate
-from .parameters import CombatParameters, MoraleParameters
+from .parameters import MoraleParameters
+from .states import UnitState
 
 
 def breakpoint_sigma(p: MoraleParameters) -> float:
@@ -56,30 +61,121 @@ def effective_breakpoint(breakpoint: float, quality: str, encircled: bool, suppl
     return value
 
 
-def duel_losses(rng, morale: MoraleParameters, combat: CombatParameters, duels: int = 40000,
-                defenders: int = 500, odds: tuple[float, float] = (0.5, 8.0),
-                terrain: str = "RUGGED_MIXED"):
-    """Loss shares of the losing and the winning side in one-on-one attacks.
+def check_morale(model, contacts) -> None:
+    """Battalions break, call off attacks, rally and resume.
 
-    An attacking battalion of ``defenders`` x odds men (odds log-uniform over ``odds``, median
-    2: on average the attacker is twice the defender, Dupuy's verity 1, combat_science.md §2.3)
-    attacks a battalion in prepared defence on ``terrain`` in dry cold. Each side's losses grow
-    at its QJM daily rate (:mod:`sim.combat`); the first to reach its breakpoint quits.
-
-    Returns (losers' loss shares, winners' loss shares, whether the attacker won), per duel.
+    Battalions in contact or encircled break when their losses (all causes) reach their
+    breakpoint; an attacking battalion calls its attack off instead. Broken battalions
+    recover after a quiet spell in supply; a called-off attack is renewed after the same
+    spell of holding in supply, in contact or not (the battalion regroups where it stands).
     """
-    attackers = defenders * np.exp(rng.uniform(np.log(odds[0]), np.log(odds[1]), duels))
-    power_ratio = attackers * combat.weather_attack_fair / (
-        defenders * combat.posture_strength["prepared"] * combat.terrain_defence[terrain])
-    engaged = attackers + defenders
-    terrain_c, weather_c = combat.terrain_casualty[terrain], combat.weather_casualty_fair
-    attacker_rate = attacker_daily_rate(engaged, power_ratio, terrain_c, weather_c, combat)
-    defender_rate = defender_daily_rate(engaged, 1.0 / power_ratio, terrain_c, weather_c,
-                                        combat.posture_defender_casualty["prepared"], 1.0, combat)
-    attacker_days = draw_breakpoint(rng, morale, duels) / attacker_rate
-    defender_days = draw_breakpoint(rng, morale, duels) / defender_rate
-    attacker_won = defender_days < attacker_days
-    days = np.minimum(attacker_days, defender_days)
-    losers = np.where(attacker_won, defender_rate, attacker_rate) * days
-    winners = np.where(attacker_won, attacker_rate, defender_rate) * days
-    return losers, winners, attacker_won
+    p = model.spec.parameters.morale
+    step_hours = model.spec.step_hours
+    for unit in [u for u in model.battalions.values() if u.in_field]:
+        if unit.stalled_since is not None and not unit.broken:
+            regrouped = (model.time - unit.stalled_since) * step_hours >= p.rally_hours
+            if regrouped and unit.supplied and unit.task is not None and not unit.withdrawing:
+                unit.stalled_since = None
+                if not unit.spent:
+                    unit.breakpoint = draw_breakpoint(model.rng, p)  # a new engagement
+                    unit.receive_task(unit.task)
+                    model.log_event("attack_resumed", unit=unit.battalion_id,
+                                    cause="recovered", place=model.place_name(unit.coordinate))
+        if unit.broken:
+            calm_since = None if unit.out_of_contact_since is None else max(
+                unit.out_of_contact_since, unit.broken_since or 0)
+            quiet = calm_since is not None and (
+                model.time - calm_since) * step_hours >= p.rally_hours
+            if quiet and unit.supplied and not unit.encircled:
+                unit.rally()
+                model.log_event("rallied", unit=unit.battalion_id, cause="out of contact",
+                                place=model.place_name(unit.coordinate))
+            continue
+        if unit.unique_id not in contacts and not unit.encircled:
+            continue  # battalions break in battle or when cut off, not in quiet sectors
+        threshold = effective_breakpoint(unit.breakpoint, unit.quality.value, unit.encircled,
+                                         unit.supplied, unit.surprised, p)
+        unit.surprised = False
+        if unit.loss_share >= threshold and model.combat.is_attacking(unit) \
+                and not unit.encircled:
+            # A failed attack is called off: the battalion goes over to the defence where
+            # it stands, and renews it once it has regrouped (like a rally).
+            model.log_event("attack_stalled", unit=unit.battalion_id,
+                            cause=f"losses {unit.loss_share:.0%}",
+                            place=model.place_name(unit.coordinate))
+            unit.stalled_since = model.time
+            unit.loss_offset = unit.joined - unit.strength
+            unit.objective_cell = unit.coordinate
+            unit.state = UnitState.HOLDING
+            unit.held_since = model.time
+        elif unit.loss_share >= threshold:
+            # Withdrawing or encircled, it flees towards its side's exits.
+            goal = rear_place(model, unit, nearby=not (unit.withdrawing or unit.encircled))
+            unit.broken_since = model.time
+            if goal is not None:
+                unit.fall_back(goal, state=UnitState.BROKEN)
+            else:
+                unit.state = UnitState.BROKEN
+            model.log_event("broken", unit=unit.battalion_id,
+                            cause=f"losses {unit.loss_share:.0%}"
+                            + (", encircled" if unit.encircled else "")
+                            + ("" if unit.supplied else ", unsupplied"),
+                            place=model.place_name(unit.coordinate))
+
+
+def exits(model, side: str) -> list[str]:
+    """Places a side's battalions withdraw or break out to: the plan's, else its depots."""
+    plan = model.spec.sides[side].plan
+    return list(plan.withdrawal.to if plan.withdrawal else model.depots[side])
+
+
+def standing_enemies(model, side: str) -> list[tuple[int, int]]:
+    """Cells of the enemy battalions in the field that have not broken."""
+    return [u.coordinate for u in model.battalions.values()
+            if u.side != side and u.in_field and not u.broken]
+
+
+def rear_place(model, unit, nearby: bool = False) -> str | None:
+    """The place a battalion falls back to, nearest by march time.
+
+    A broken battalion (``nearby``) falls back to the nearest place its side holds at least
+    ``retreat_km`` from any enemy battalion, on its side's line of supply when one such place
+    is (a beaten unit falls back on its communications, not deeper into a pocket); a
+    battalion breaking out or withdrawing to its side's withdrawal destinations if the plan
+    names them, otherwise to its depots.
+    """
+    side = unit.side
+    places = model.world.places
+    candidates = exits(model, side)
+    if nearby:
+        terrain = model.world.terrain
+        enemies = standing_enemies(model, side)
+        reach = model.spec.parameters.morale.retreat_km
+
+        def clear_of_enemy(cell):
+            return all(terrain.distance_km(cell, e) >= reach for e in enemies)
+
+        held = [place for place, owner in model.control.owner.items()
+                if owner == side and clear_of_enemy(places[place])]
+        supplied = model.supply_lines.carried_cells.get(side)
+        on_supply = [place for place in held
+                     if supplied is not None and supplied[places[place]]]
+        candidates = on_supply or held or candidates
+    return unit.graph.nearest(unit.coordinate, {place: places[place] for place in candidates})
+
+
+def escape_route(model, unit) -> list[tuple[int, int]]:
+    """A way back for a battalion falling back that keeps clear of the enemy's battalions.
+
+    It leads to the nearest of the battalion's objective and its side's exits (withdrawal
+    destinations, else depots), never into a cell where an unbroken enemy battalion stands
+    (such a way is the breakout route round the enemy: the Susuzluq-Agdag track when the
+    Omar road is held). The battalion's objective becomes the way's end. Empty when there
+    is no such way.
+    """
+    targets = [unit.objective_cell] + [model.world.places[p] for p in exits(model, unit.side)]
+    route = unit.graph.route_avoiding(unit.coordinate, targets,
+                                      standing_enemies(model, unit.side))
+    if route:
+        unit.objective_cell = route[-1]
+    return route

@@ -491,7 +491,7 @@ class MoraleParameters(ParameterGroup):
     Each battalion draws a hidden breakpoint (share of its men lost) from a lognormal. The side
     that quits an engagement is the one whose breakpoint is reached first, so the losses of
     losing sides lie below the breakpoints drawn; the lognormal is calibrated so that in
-    one-on-one attacks fought at the model's QJM rates (:func:`sim.morale.duel_losses`) losing
+    one-on-one attacks fought at the model's QJM rates (:func:`sim.calibration.duel_losses`) losing
     sides quit as in CDB90: median 7.6 % (WWII) to 16.7 % (all periods), 80-82 % below 40 %.
     Encirclement, hunger, cold losses and surprise lower it.
     """
@@ -500,7 +500,8 @@ class MoraleParameters(ParameterGroup):
         0.28, gt=0, lt=1, description="median of the breakpoints drawn (share of men lost). "
         "Calibrated: with breakpoint_share_below_40, duels at the QJM/TNDM rates end with the "
         "losing side at a median 10 % loss, between CDB90's 7.6 % (WWII) and 16.7 % (all "
-        "periods), and 80 % of losers below 40 % (CDB90 80-82 %; §2.3; sim.morale.duel_losses).")
+        "periods), and 80 % of losers below 40 % (CDB90 80-82 %; §2.3; "
+        "sim.calibration.duel_losses).")
     breakpoint_share_below_40: float = Field(
         0.575, gt=0, lt=1, description="share of the breakpoints drawn that lie below 40 % "
         "losses; calibrated with breakpoint_median (above).")

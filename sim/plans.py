@@ -11,6 +11,7 @@ only from the scenario file; nothing here looks at what happened historically.
 
 from __future__ import annotations
 
+from .morale import rear_place
 from .scenario import Phase, Reinforcement, Side
 
 
@@ -183,7 +184,7 @@ class Commander:
 
     def roads_cut(self, rule) -> list[str]:
         """Roads of the rule on which the enemy has blocked this side's supply long enough."""
-        blocked = self.model.enemy_blocked_since(self.side_id)
+        blocked = self.model.supply_lines.enemy_blocked_since(self.side_id)
         hours = self.model.spec.step_hours
         return sorted({road for road, since in blocked.items() if road in rule.when_road_cut
                        and (self.model.time - since) * hours >= rule.road_cut_hours})
@@ -195,10 +196,10 @@ class Commander:
             if not unit.in_field:
                 continue
             unit.withdrawing = True
-            goal = self.model.rear_place(unit)
+            goal = rear_place(self.model, unit)
             if goal is None and unit.unit_type.road_bound:
-                self.model.abandon_heavy_equipment(unit)
-                goal = self.model.rear_place(unit)
+                unit.abandon_heavy_equipment()
+                goal = rear_place(self.model, unit)
             if goal is not None:
                 unit.fall_back(goal, state=unit.state if unit.broken else None)
         self.model.log_event("withdrawal", unit=self.side_id, cause="order reached the units")

@@ -110,7 +110,7 @@ def test_a_road_the_enemy_sits_on_is_drawn_cut(posts):
     edge = model.world.roads.edge("omar_pass", "kalbajar")
     model.battalions["far_post"].cell = model.grid[edge.cells[len(edge.cells) // 2]]
     model.update_control(capture=False)
-    model.trace_supply()
+    model.supply_lines.trace()
     assert (edge.u, edge.v, "blue") in snapshot(model).cut_roads
     gids = [line.get_gid() or "" for line in draw_map(model).axes[0].lines]
     assert f"cut-road:{edge.u}-{edge.v}:blue" in gids

@@ -7,10 +7,11 @@ import weakref
 import numpy as np
 import pytest
 
-from sim.agents import LOSS_CAUSES, Battalion, UnitState
+from sim.agents import LOSS_CAUSES, Battalion
 from sim.model import KalbajarModel
 from sim.output import unit_timeseries
 from sim.scenario import load_scenario
+from sim.states import UnitState
 
 from .conftest import HISTORICAL, POSTS, ROOT, START
 

@@ -3,10 +3,11 @@
 import numpy as np
 import pytest
 
+from sim.calibration import duel_losses
 from sim.morale import (
     breakpoint_share_below,
+    check_morale,
     draw_breakpoint,
-    duel_losses,
     effective_breakpoint,
 )
 from sim.parameters import CombatParameters, MoraleParameters
@@ -40,8 +41,8 @@ def test_encirclement_hunger_quality_and_surprise_lower_the_breakpoint():
 
 
 def test_a_withdrawing_battalion_that_rallies_goes_on_to_the_exits(scenario):
-    from sim.agents import UnitState
     from sim.model import KalbajarModel
+    from sim.states import UnitState
 
     model = KalbajarModel(scenario, rng=0)
     model.run_for(100)  # the Murov crossed: battalions forward of the exits
@@ -53,7 +54,7 @@ def test_a_withdrawing_battalion_that_rallies_goes_on_to_the_exits(scenario):
     unit.fall_back("omar_pass", state=UnitState.BROKEN)  # routed to the nearest post
     unit.rally()
     assert unit.objective_cell in exits and unit.state == UnitState.MARCHING
-    model.manage_supply_pause(unit, model.supplied_cells["azerbaijan"])
+    model.supply_lines.manage_supply_pause(unit, model.supply_lines.supplied_cells["azerbaijan"])
     assert not unit.resupplying and unit.objective_cell in exits
 
 
@@ -77,10 +78,10 @@ def test_a_called_off_attack_is_renewed_after_regrouping_even_in_contact(scenari
     unit.out_of_contact_since = None
     unit.stalled_since = model.time - steps + 1  # a step short of regrouping
     unit.objective_cell = unit.coordinate
-    model.check_morale(in_contact)
+    check_morale(model, in_contact)
     assert unit.stalled_since is not None and unit.objective_cell == unit.coordinate
     unit.stalled_since = model.time - steps  # regrouped, still in contact with the enemy
-    model.check_morale(in_contact)
+    check_morale(model, in_contact)
     assert unit.stalled_since is None
     assert unit.objective_cell == model.world.places[unit.task.objective]
     assert model.events[-1]["event"] == "attack_resumed"
@@ -89,8 +90,8 @@ def test_a_called_off_attack_is_renewed_after_regrouping_even_in_contact(scenari
 
 def test_each_engagement_draws_its_own_breakpoint(scenario):
     """CDB90 counts losses per battle: a rallied battalion draws anew, then the rally factor."""
-    from sim.agents import UnitState
     from sim.model import KalbajarModel
+    from sim.states import UnitState
 
     model = KalbajarModel(scenario, rng=0)
     unit = next(u for u in model.side_units("azerbaijan") if u.in_field)

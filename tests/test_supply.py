@@ -3,6 +3,7 @@
 import numpy as np
 
 from sim.model import KalbajarModel
+from sim.morale import rear_place
 from sim.scenario import load_scenario
 
 from .conftest import POSTS
@@ -232,8 +233,8 @@ def test_a_post_beyond_deep_snow_loses_its_carry_unless_the_knob_is_off():
             POSTS, QUIET[1:] + HUT + [f"parameters.supply.porters_slowed_by_snow={slowed}"]),
             rng=0)
         model.snow_depth_m[:] = snow_m
-        model._going_day = None  # the porters' going is re-read from the new snow
-        model.trace_supply(announce=False)
+        model.supply_lines._going_day = None  # the porters' going is re-read from the new snow
+        model.supply_lines.trace(announce=False)
         post = model.battalions["village_post"]
         assert model.place_name(post.coordinate) == "hut"
         return post.supply_path
@@ -265,7 +266,7 @@ def test_a_battalion_falling_back_goes_round_an_enemy_on_its_way():
     assert attacker.coordinate == way[1]
 
 
-def trapped_village_post(surrender_per_day):
+def trapped_village_post(surrender_per_day, monkeypatch):
     """The village post broken out of its pocket, an enemy on its way and no way round."""
     blocker = ["battalions.blocker.name=Blocker", "battalions.blocker.side=red",
                "battalions.blocker.type=infantry", "battalions.blocker.strength=300",
@@ -280,13 +281,13 @@ def trapped_village_post(surrender_per_day):
     enemy.cell = model.grid[village.graph.cell(int(next_cell[village.graph.flat(
         village.coordinate)]))]
     enemy.objective_cell = enemy.coordinate
-    model.escape_route = lambda unit: []
+    monkeypatch.setattr("sim.agents.escape_route", lambda model, unit: [])
     model.run_for(8)
     return model, village
 
 
-def test_a_trapped_battalion_surrenders_and_its_men_are_counted_missing():
-    model, village = trapped_village_post(1.0)
+def test_a_trapped_battalion_surrenders_and_its_men_are_counted_missing(monkeypatch):
+    model, village = trapped_village_post(1.0, monkeypatch)
     assert village.supply_days == 0 and village.encircled
     surrendered = {e["unit"]: e["men"] for e in model.events if e["event"] == "surrendered"}
     # the ridge post, behind the cutter on the pass road, is cut off too (and here no one
@@ -298,7 +299,7 @@ def test_a_trapped_battalion_surrenders_and_its_men_are_counted_missing():
     for unit in model.battalions.values():
         assert unit.strength + sum(unit.losses.values()) == unit.joined
     # with no will to give up it holds out where it is
-    model, village = trapped_village_post(0.0)
+    model, village = trapped_village_post(0.0, monkeypatch)
     assert village.in_field and village.trapped_since is not None
     assert not any(e["event"] == "surrendered" for e in model.events)
 
@@ -319,9 +320,10 @@ def test_a_broken_battalion_falls_back_on_its_line_of_supply_not_into_the_pocket
     assert terrain.distance_km(column.coordinate, places["kalbajar"]) < terrain.distance_km(
         column.coordinate, places["omar_pass"])
     # Both places are blue's and clear of the enemy, but only the pass is on blue's supply.
-    assert model.rear_place(column, nearby=True) == "omar_pass"
-    model.carried_cells["blue"] = np.ones_like(model.carried_cells["blue"])
-    assert model.rear_place(column, nearby=True) == "kalbajar"
+    assert rear_place(model, column, nearby=True) == "omar_pass"
+    carried = model.supply_lines.carried_cells
+    carried["blue"] = np.ones_like(carried["blue"])
+    assert rear_place(model, column, nearby=True) == "kalbajar"
 
 
 def test_a_dug_in_post_stocks_its_position_and_moves_on_with_what_it_carries():
