@@ -36,7 +36,7 @@ from mesa.visualization import Slider, SolaraViz, make_plot_component
 from mesa.visualization.utils import update_counter
 
 from sim.mapping import TheatreMap, snapshot
-from sim.model import KalbajarModel
+from sim.model import OperationModel
 from sim.scenario import Scenario, load_scenario
 
 SCENARIOS = Path(__file__).resolve().parent / "scenarios"
@@ -96,7 +96,7 @@ def build_scenario(variant: str = "historical",
     return load_scenario(path, overrides)
 
 
-class WhatIfModel(KalbajarModel):
+class WhatIfModel(OperationModel):
     """The operation built from a variant and the knobs, as SolaraViz passes them.
 
     Args:
@@ -138,7 +138,7 @@ model_params = {
 
 
 @solara.component
-def MapView(model: KalbajarModel):
+def MapView(model: OperationModel):
     """The theatre with the battalions, ground held, snow and cut roads at the current step.
 
     The relief, roads and names are drawn once per run; each day only what changed is redrawn.
@@ -187,7 +187,7 @@ LossCurves = make_plot_component(
 
 
 @solara.component
-def SituationReport(model: KalbajarModel):
+def SituationReport(model: OperationModel):
     """Date, and for each side: men in the ranks, dead, cold dead, encircled battalions."""
     update_counter.get()
     spec, totals = model.spec, model.collected_totals

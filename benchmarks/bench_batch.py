@@ -52,13 +52,13 @@ def mesa_batch_run_seconds(runs: int, workers: int) -> float:
     """The same runs through ``mesa.batch_run`` (it keeps every result in memory)."""
     code = f"""
 import time, mesa
-from sim.model import KalbajarModel
+from sim.model import OperationModel
 from sim.runner import derive_seed
 from sim.scenario import load_scenario
 if __name__ == "__main__":
     scenario = load_scenario({str(SCENARIO)!r})
     start = time.perf_counter()
-    mesa.batch_run(KalbajarModel, parameters={{"scenario": [scenario]}},
+    mesa.batch_run(OperationModel, parameters={{"scenario": [scenario]}},
                    rng=[derive_seed(0, i) for i in range({runs})], max_steps=scenario.steps,
                    number_processes={workers}, data_collection_period=-1,
                    display_progress=False)

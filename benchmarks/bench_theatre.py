@@ -10,7 +10,7 @@ import statistics
 import time
 from pathlib import Path
 
-from sim.model import KalbajarModel
+from sim.model import OperationModel
 from sim.scenario import load_scenario
 from sim.world import _build_world
 
@@ -34,7 +34,7 @@ def stepping(scenario, steps, repeats):
 
 def step_times(scenario, steps, seed):
     """Seconds to step a fresh model of one seed (construction not counted)."""
-    model = KalbajarModel(scenario, rng=seed)
+    model = OperationModel(scenario, rng=seed)
     start = time.perf_counter()
     model.run_for(steps)
     return time.perf_counter() - start
@@ -57,7 +57,7 @@ def weather_update_times(scenario, seed):
 
     Every step of the operation in turn, so new days, snowfall, melt and forcing all count.
     """
-    model = KalbajarModel(scenario, rng=seed)
+    model = OperationModel(scenario, rng=seed)
     start = time.perf_counter()
     for step in range(scenario.steps):
         model.weather.advance(model.clock.at(step), scenario.step_hours)
@@ -80,7 +80,7 @@ def phase_times(scenario, seed=0):
     """Seconds spent in each phase of the step over a whole replay."""
     import sim.model as model_module
 
-    model = KalbajarModel(scenario, rng=seed)
+    model = OperationModel(scenario, rng=seed)
     spent = {name: 0.0 for name, _, _ in PHASES}
     owners = {"model": model, "supply_lines": model.supply_lines, "combat": model.combat,
               "module": model_module}
@@ -120,9 +120,9 @@ def main():
         ("build world from shipped files (uncached)",
          median_time(lambda: _build_world(scenario), args.repeats)),
         ("model init, no weather (Mesa grid, agents)",
-         median_time(lambda: KalbajarModel(marching_only, rng=0), args.repeats)),
+         median_time(lambda: OperationModel(marching_only, rng=0), args.repeats)),
         ("model init with weather spin-up",
-         median_time(lambda: KalbajarModel(scenario, rng=0), args.repeats)),
+         median_time(lambda: OperationModel(scenario, rng=0), args.repeats)),
     ]
     rows.append(("one weather update, mean over the replay (x1000)",
                  statistics.median(weather_update_times(scenario, seed)

@@ -28,7 +28,7 @@ from IPython.display import display
 
 from sim.cli import format_milestones, format_summary
 from sim.mapping import draw_map
-from sim.model import KalbajarModel
+from sim.model import OperationModel
 from sim.output import model_timeseries, summarise
 from sim.plots import losses_over_time
 from sim.scenario import load_scenario
@@ -43,7 +43,7 @@ QUICK = os.environ.get("SIM_QUICK") == "1"
 
 # %%
 scenario = load_scenario(SCENARIO)
-model = KalbajarModel(scenario, rng=SEED)
+model = OperationModel(scenario, rng=SEED)
 model.run_for(scenario.steps)
 summary = summarise(model)
 print(format_summary(summary))
@@ -59,7 +59,7 @@ print(format_milestones(summary))
 # %%
 def replay_until(when):
     """The model of this run, stepped to the start of a day."""
-    replay = KalbajarModel(scenario, rng=SEED)
+    replay = OperationModel(scenario, rng=SEED)
     target = pd.Timestamp(when).to_pydatetime()
     while replay.running and replay.clock.at(replay.time) < target:
         replay.step()

@@ -181,7 +181,7 @@ def command_run(args) -> int:
     """Run one scenario and write its outputs."""
     from tqdm import tqdm
 
-    from .model import KalbajarModel
+    from .model import OperationModel
     from .output import summarise, write_outputs
     from .scenario import load_scenario
 
@@ -190,7 +190,7 @@ def command_run(args) -> int:
               file=sys.stderr)
         return 2
     scenario = load_scenario(args.scenario, args.overrides)
-    model = KalbajarModel(scenario, rng=args.seed)
+    model = OperationModel(scenario, rng=args.seed)
     recorder = None
     if args.animate:
         from .animation import ReplayRecorder

@@ -224,7 +224,7 @@ def draw_map(model, title: str | None = None, figsize=(12.5, 10.5), ax=None) -> 
     """Draw the theatre and the battalions of a model at its current time.
 
     Args:
-        model: a :class:`sim.model.KalbajarModel`.
+        model: a :class:`sim.model.OperationModel`.
         title: the map's title (default: scenario name and date).
         figsize: size of a new figure in inches (ignored when ``ax`` is given).
         ax: axes to draw into (a notebook's or a Solara page's); a new figure if None.

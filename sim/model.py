@@ -1,6 +1,6 @@
 """The operation: battalions of two sides on the real terrain of the theatre.
 
-``KalbajarModel.step`` is one step of the operation (6 hours by default), in this order:
+``OperationModel.step`` is one step of the operation (6 hours by default), in this order:
 
 1. weather: the weather layers advance (:mod:`sim.weather`), snow closes or reopens the roads
    over passes (:mod:`sim.passes`); routes are re-planned when a road closed or opened, and
@@ -53,7 +53,7 @@ from .winter import apply_winter_attrition
 from .world import build_world
 
 
-class KalbajarModel(mesa.Model):
+class OperationModel(mesa.Model):
     """A replay of a scenario.
 
     Args:

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .model import KalbajarModel
+from .model import OperationModel
 from .output import model_timeseries, summarise
 from .scenario import Scenario, load_scenario
 from .scoring import flat_row
@@ -68,7 +68,7 @@ def run(scenario: Scenario | str | Path, overrides: list[str] | None = None,
                          "scenario without overrides")
     started = time.perf_counter()
     _freeze_world(build_world(scenario))
-    model = KalbajarModel(scenario, rng=seed)
+    model = OperationModel(scenario, rng=seed)
     model.run_for(scenario.steps)
     row = flat_row(summarise(model))
     timeseries = model_timeseries(model)

@@ -164,7 +164,7 @@ class Task(Strict):
 
     With ``secure_to`` (defend only) the battalion secures the road from ``objective`` to that
     place: it stands on the stretch where the enemy comes nearest, and moves along it as the
-    threat moves (:meth:`sim.model.KalbajarModel.guard_post`).
+    threat moves (:meth:`sim.model.OperationModel.guard_post`).
     """
 
     objective: str

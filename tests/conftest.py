@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.model import KalbajarModel
+from sim.model import OperationModel
 from sim.scenario import load_scenario
 from sim.world import build_world
 
@@ -37,6 +37,6 @@ def world(scenario):
 @pytest.fixture(scope="session")
 def replay(scenario):
     """The full historical scenario, seed 0, run to its end."""
-    model = KalbajarModel(scenario, rng=0)
+    model = OperationModel(scenario, rng=0)
     model.run_for(scenario.steps)
     return model

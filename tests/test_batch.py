@@ -156,7 +156,7 @@ def test_interrupted_batch_keeps_what_finished(tmp_path):
     assert 2 <= len(partial) < 12
 
 
-class FailingModel(runner.KalbajarModel):
+class FailingModel(runner.OperationModel):
     """The model, raising on one seed."""
 
     bad_seed = None
@@ -170,7 +170,7 @@ class FailingModel(runner.KalbajarModel):
 def test_a_failing_run_is_recorded_and_the_others_finish(tmp_path, monkeypatch):
     batch = plan_batch(BatchDefinition([POSTS], runs=4))
     FailingModel.bad_seed = batch.runs[1].seed
-    monkeypatch.setattr(runner, "KalbajarModel", FailingModel)
+    monkeypatch.setattr(runner, "OperationModel", FailingModel)
     store = ResultStore(tmp_path)
     with ThreadPoolExecutor(2) as pool:
         report = execute(batch, store, pool, workers=2, group=2, progress=False)

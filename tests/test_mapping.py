@@ -9,7 +9,7 @@ from PIL import Image
 from sim.animation import ReplayRecorder, animate_replay
 from sim.cli import main
 from sim.mapping import cut_roads, draw_map, snapshot
-from sim.model import KalbajarModel
+from sim.model import OperationModel
 from sim.scenario import UnitType, load_scenario
 from sim.symbols import UnitSymbol, echelon_mark, frame_for_side, icon_parts
 
@@ -32,7 +32,7 @@ def symbols_on(ax):
 @pytest.fixture(scope="module")
 def historical_map(scenario):
     """The historical scenario two days in, drawn and rendered with Agg."""
-    model = KalbajarModel(scenario, rng=0)
+    model = OperationModel(scenario, rng=0)
     model.run_for(8)
     fig = draw_map(model)
     fig.savefig(io.BytesIO(), format="png", dpi=fig.dpi)
@@ -41,7 +41,7 @@ def historical_map(scenario):
 
 @pytest.fixture
 def posts():
-    return KalbajarModel(load_scenario(POSTS), rng=0)
+    return OperationModel(load_scenario(POSTS), rng=0)
 
 
 def test_one_symbol_per_battalion_in_the_field(historical_map):
@@ -52,7 +52,7 @@ def test_one_symbol_per_battalion_in_the_field(historical_map):
 
 
 def test_a_destroyed_battalion_is_not_drawn(scenario):
-    model = KalbajarModel(scenario, rng=0)
+    model = OperationModel(scenario, rng=0)
     caply = model.battalions["arm_caply"]
     caply.lose("killed", caply.strength)
     drawn = {s.battalion_id for s in symbols_on(draw_map(model).axes[0])}
@@ -139,7 +139,7 @@ def test_draws_into_the_callers_axes(posts):
 
 
 def test_the_recorder_takes_one_snapshot_per_frame_period():
-    model = KalbajarModel(load_scenario(POSTS, ["duration_days=2"]), rng=0)
+    model = OperationModel(load_scenario(POSTS, ["duration_days=2"]), rng=0)
     recorder = ReplayRecorder(model, frame_hours=12)
     recorder.run()
     days = [(s.when.day, s.when.hour) for s in recorder.snapshots]
@@ -149,7 +149,7 @@ def test_the_recorder_takes_one_snapshot_per_frame_period():
 
 
 def test_the_animation_has_one_frame_per_day(tmp_path):
-    model = KalbajarModel(load_scenario(POSTS, ["duration_days=3"]), rng=0)
+    model = OperationModel(load_scenario(POSTS, ["duration_days=3"]), rng=0)
     recorder = ReplayRecorder(model)
     recorder.run()
     paths = animate_replay(recorder, tmp_path, dpi=40, mp4=False)

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from sim.agents import LOSS_CAUSES, Battalion
-from sim.model import KalbajarModel
+from sim.model import OperationModel
 from sim.output import unit_timeseries
 from sim.scenario import load_scenario
 from sim.states import UnitState
@@ -29,11 +29,11 @@ def test_fixed_seed_smoke_run_of_the_full_scenario(replay, scenario):
 
 def test_same_seed_gives_identical_results(scenario, replay):
     # A second full run in the same process (sharing the cached world with the first).
-    again = KalbajarModel(scenario, rng=0)
+    again = OperationModel(scenario, rng=0)
     again.run_for(scenario.steps)
     assert unit_timeseries(again).equals(unit_timeseries(replay))
     assert again.events == replay.events
-    other = KalbajarModel(scenario, rng=7)
+    other = OperationModel(scenario, rng=7)
     other.run_for(scenario.steps)
     assert other.side_totals("azerbaijan") != replay.side_totals("azerbaijan")
 
@@ -43,7 +43,7 @@ def test_the_weather_of_a_seed_does_not_hang_on_the_fighting():
     base = load_scenario(HISTORICAL, ["duration_days=40"])
     fiercer = load_scenario(HISTORICAL, ["duration_days=40",
                                          "parameters.combat.attacker_daily_rate=0.08"])
-    first, second = KalbajarModel(base, rng=4), KalbajarModel(fiercer, rng=4)
+    first, second = OperationModel(base, rng=4), OperationModel(fiercer, rng=4)
     first.run_for(base.steps)
     second.run_for(fiercer.steps)
     assert first.side_totals("azerbaijan") != second.side_totals("azerbaijan")
@@ -52,7 +52,7 @@ def test_the_weather_of_a_seed_does_not_hang_on_the_fighting():
 
 
 def test_personnel_is_conserved_and_strength_never_negative(scenario):
-    model = KalbajarModel(scenario, rng=1)
+    model = OperationModel(scenario, rng=1)
     for _ in range(scenario.steps):
         model.step()
         for side in scenario.sides:
@@ -67,7 +67,7 @@ def test_reinforcements_arrive_on_their_date_at_their_place(replay, scenario):
     assert [e["time"][:10] for e in arrivals] == ["1994-01-10", "1994-02-04", "1994-02-06",
                                                    "1994-02-15"]
     assert replay.reinforced == {"armenia": 2000, "azerbaijan": 2000}
-    model = KalbajarModel(scenario, rng=0)
+    model = OperationModel(scenario, rng=0)
     model.run_for(int(model.clock.steps_until(dt.date(1994, 2, 4))))
     assert "arm_karabakh_1" not in model.battalions
     holder = model.control.owner["kalbajar"]
@@ -93,7 +93,7 @@ def test_phases_follow_their_triggers(replay):
 
 
 def test_a_phase_waits_for_its_objectives(marching):
-    model = KalbajarModel(marching, rng=0)
+    model = OperationModel(marching, rng=0)
     commander = model.commanders["azerbaijan"]
     model.step()
     assert commander.phase("cross the Murov").issued
@@ -102,7 +102,7 @@ def test_a_phase_waits_for_its_objectives(marching):
 
 
 def test_marching_respects_the_daily_march_and_the_terrain(marching):
-    model = KalbajarModel(marching, rng=0)
+    model = OperationModel(marching, rng=0)
     unit = model.battalions["az_701_1"]
     start = unit.coordinate
     model.run_for(4)  # one day
@@ -111,8 +111,8 @@ def test_marching_respects_the_daily_march_and_the_terrain(marching):
 
 
 def test_night_marching_covers_more_ground():
-    day_only = KalbajarModel(load_scenario(POSTS, ["weather.enabled=false"]), rng=0)
-    nights = KalbajarModel(load_scenario(POSTS, [
+    day_only = OperationModel(load_scenario(POSTS, ["weather.enabled=false"]), rng=0)
+    nights = OperationModel(load_scenario(POSTS, [
         "weather.enabled=false", "parameters.movement.night_marching=true",
         "parameters.movement.march_hours_per_day=16"]), rng=0)
     day_only.run_for(4)
@@ -132,10 +132,10 @@ def test_road_bound_units_keep_to_roads_or_gentle_ground(replay):
 
 def test_deep_snow_stops_marching():
     no_weather = load_scenario(POSTS, ["weather.enabled=false"])
-    model = KalbajarModel(no_weather, rng=0)
+    model = OperationModel(no_weather, rng=0)
     model.snow_depth_m = np.full(model.world.terrain.shape, 1.5)  # 75 cm on trodden roads
     model.replan_routes()
-    free = KalbajarModel(no_weather, rng=0)
+    free = OperationModel(no_weather, rng=0)
     model.run_for(8)
     free.run_for(8)
     deep = model.battalions["column"].km_marched
@@ -143,7 +143,7 @@ def test_deep_snow_stops_marching():
 
 
 def test_model_is_collected_after_use(scenario):
-    model = KalbajarModel(scenario, rng=0)
+    model = OperationModel(scenario, rng=0)
     model.run_for(3)
     ref = weakref.ref(model)
     model.remove_all_agents()
@@ -164,7 +164,7 @@ def test_units_report_states_from_the_enum(replay):
 def test_other_cell_sizes_build_and_run(cell_size):
     s = load_scenario(HISTORICAL, [f"theatre.cell_size_m={cell_size}",
                                    f"sides.azerbaijan.plan.phases.0.start={START}"])
-    model = KalbajarModel(s, rng=0)
+    model = OperationModel(s, rng=0)
     model.run_for(12)
     assert model.world.terrain.cell_size_m == cell_size
     assert model.battalions["az_701_1"].km_marched > 0
@@ -172,7 +172,7 @@ def test_other_cell_sizes_build_and_run(cell_size):
 
 def test_a_planned_surprise_is_sprung_at_the_attacks_first_contact():
     scenario = load_scenario(HISTORICAL)
-    model = KalbajarModel(scenario, rng=0)
+    model = OperationModel(scenario, rng=0)
     while model.running and getattr(model.battalions.get("arm_karabakh_1"), "surprise",
                                     None) is None:  # until the counter-offensive is ordered
         model.step()
@@ -196,7 +196,7 @@ def test_routes_follow_the_front_without_weather_too():
     at the opposed-advance pace, as battalions march."""
     scenario = load_scenario(HISTORICAL, ["weather.enabled=false",
                                           "parameters.movement.route_refresh_days=1"])
-    model = KalbajarModel(scenario, rng=0)
+    model = OperationModel(scenario, rng=0)
     model.run_for(int(20 * 24 / scenario.step_hours))
     control = model.control
     posts = control.enemy_outpost_cells("armenia").ravel()
@@ -214,7 +214,7 @@ def test_routes_follow_the_front_without_weather_too():
 def test_a_road_guard_stands_where_the_enemy_comes_nearest_to_its_stretch():
     scenario = load_scenario(ROOT / "scenarios" / "kalbajar_1993_94.toml",
                              ["sides.azerbaijan.plan.phases.1.tasks.az_701_5.secure_to=kalbajar"])
-    model = KalbajarModel(scenario, rng=0)
+    model = OperationModel(scenario, rng=0)
     guard = model.battalions["az_701_5"]
     task = scenario.sides["azerbaijan"].plan.phases[1].tasks["az_701_5"]
     assert task.objective == "omar_pass" and task.secure_to == "kalbajar"

@@ -41,10 +41,10 @@ def test_encirclement_hunger_quality_and_surprise_lower_the_breakpoint():
 
 
 def test_a_withdrawing_battalion_that_rallies_goes_on_to_the_exits(scenario):
-    from sim.model import KalbajarModel
+    from sim.model import OperationModel
     from sim.states import UnitState
 
-    model = KalbajarModel(scenario, rng=0)
+    model = OperationModel(scenario, rng=0)
     model.run_for(100)  # the Murov crossed: battalions forward of the exits
     exits = {model.world.places[p] for p in scenario.sides["azerbaijan"].plan.withdrawal.to}
     unit = next(u for u in model.side_units("azerbaijan")
@@ -59,10 +59,10 @@ def test_a_withdrawing_battalion_that_rallies_goes_on_to_the_exits(scenario):
 
 
 def test_a_called_off_attack_is_renewed_after_regrouping_even_in_contact(scenario):
-    from sim.model import KalbajarModel
+    from sim.model import OperationModel
     from sim.scenario import Posture
 
-    model = KalbajarModel(scenario, rng=0)
+    model = OperationModel(scenario, rng=0)
     model.run_for(60)
     unit = None
     while unit is None and model.time < scenario.steps:  # the first supplied attacker
@@ -90,10 +90,10 @@ def test_a_called_off_attack_is_renewed_after_regrouping_even_in_contact(scenari
 
 def test_each_engagement_draws_its_own_breakpoint(scenario):
     """CDB90 counts losses per battle: a rallied battalion draws anew, then the rally factor."""
-    from sim.model import KalbajarModel
+    from sim.model import OperationModel
     from sim.states import UnitState
 
-    model = KalbajarModel(scenario, rng=0)
+    model = OperationModel(scenario, rng=0)
     unit = next(u for u in model.side_units("azerbaijan") if u.in_field)
     draws = []
     for _ in range(20000):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.model import KalbajarModel
+from sim.model import OperationModel
 from sim.scenario import ScenarioError, load_scenario
 
 from .conftest import HISTORICAL, ROOT
@@ -106,7 +106,7 @@ def test_place_outside_the_grid(tmp_path, scenario):
     path = write(tmp_path, BASE.replace("lat = 39.64083", "lat = 39.2"))
     s = load_scenario(path)
     with pytest.raises(ScenarioError) as info:
-        KalbajarModel(s, rng=0)
+        OperationModel(s, rng=0)
     message = str(info.value)
     assert str(path) in message and "places.lachin = (39.2, 46.54694)" in message
     assert "outside the grid" in message

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from sim.model import KalbajarModel
+from sim.model import OperationModel
 from sim.morale import rear_place
 from sim.scenario import load_scenario
 
@@ -22,7 +22,7 @@ class Post:
 
 
 def test_a_post_on_the_supply_road_is_supplied_and_stays_stocked():
-    model = KalbajarModel(load_scenario(POSTS, QUIET), rng=0)
+    model = OperationModel(load_scenario(POSTS, QUIET), rng=0)
     model.run_for(8)
     post = model.battalions["ridge_post"]
     assert post.supply_path and post.supplied and not post.encircled
@@ -39,7 +39,7 @@ CUTTER = ["places.cutter.name=cut", "places.cutter.lat=40.375", "places.cutter.l
 
 def test_cutting_the_pass_road_stops_supply():
     # two days: the cutter, itself cut off from its own lines, holds on what it carries
-    model = KalbajarModel(load_scenario(POSTS, QUIET + CUTTER), rng=0)
+    model = OperationModel(load_scenario(POSTS, QUIET + CUTTER), rng=0)
     model.run_for(8)
     village = model.battalions["village_post"]
     assert not village.supply_path
@@ -49,7 +49,7 @@ def test_cutting_the_pass_road_stops_supply():
     assert cut.cause == "zoc" and cut.by_side == "red"
     assert cut.by_unit == model.battalions["far_post"].unique_id
     # Without the cutter the same post is supplied.
-    free = KalbajarModel(load_scenario(POSTS, QUIET), rng=0)
+    free = OperationModel(load_scenario(POSTS, QUIET), rng=0)
     free.run_for(8)
     assert free.battalions["village_post"].supply_path
 
@@ -86,7 +86,7 @@ def test_a_lone_enemy_in_contact_makes_no_pocket():
 
 
 def test_a_snow_closed_pass_carries_no_supply():
-    model = KalbajarModel(load_scenario(POSTS, QUIET), rng=0)
+    model = OperationModel(load_scenario(POSTS, QUIET), rng=0)
     omar = next(r for r in model.passes.roads if r.edge.v == "omar_pass")
     omar.closed = True
     model.run_for(1)
@@ -99,7 +99,7 @@ def test_a_snow_closed_pass_carries_no_supply():
 
 
 def test_posts_cut_off_by_the_enemy_are_encircled_and_break_out_when_supplies_run_out():
-    model = KalbajarModel(load_scenario(POSTS, QUIET + CUTTER), rng=0)
+    model = OperationModel(load_scenario(POSTS, QUIET + CUTTER), rng=0)
     model.run_for(4)
     village = model.battalions["village_post"]
     assert village.encircled and not village.withdrawing  # it holds on what it carries
@@ -117,7 +117,7 @@ def test_posts_cut_off_by_the_enemy_are_encircled_and_break_out_when_supplies_ru
 
 
 def test_zones_of_control_and_place_capture():
-    model = KalbajarModel(load_scenario(POSTS, QUIET), rng=0)
+    model = OperationModel(load_scenario(POSTS, QUIET), rng=0)
     red = model.battalions["far_post"]
     assert model.control.zoc["red"][red.coordinate]
     assert model.in_enemy_zoc("blue", red.coordinate)
@@ -229,7 +229,7 @@ HUT = ["places.hut.name=hut", "places.hut.lat=40.232", "places.hut.lon=46.184",
 
 def test_a_post_beyond_deep_snow_loses_its_carry_unless_the_knob_is_off():
     def hut_supplied(snow_m, slowed):
-        model = KalbajarModel(load_scenario(
+        model = OperationModel(load_scenario(
             POSTS, QUIET[1:] + HUT + [f"parameters.supply.porters_slowed_by_snow={slowed}"]),
             rng=0)
         model.snow_depth_m[:] = snow_m
@@ -245,7 +245,7 @@ def test_a_post_beyond_deep_snow_loses_its_carry_unless_the_knob_is_off():
 
 
 def test_a_battalion_falling_back_goes_round_an_enemy_on_its_way():
-    model = KalbajarModel(load_scenario(POSTS, QUIET), rng=0)
+    model = OperationModel(load_scenario(POSTS, QUIET), rng=0)
     unit, enemy = model.battalions["village_post"], model.battalions["far_post"]
     unit.withdrawing = True
     unit.fall_back("toganali")
@@ -273,7 +273,7 @@ def trapped_village_post(surrender_per_day, monkeypatch):
                "battalions.blocker.start=dadivank",
                "sides.red.plan.phases.0.tasks.blocker.objective=dadivank",
                f"parameters.morale.trapped_surrender_per_day={surrender_per_day}"]
-    model = KalbajarModel(load_scenario(POSTS, QUIET + CUTTER + blocker), rng=0)
+    model = OperationModel(load_scenario(POSTS, QUIET + CUTTER + blocker), rng=0)
     village, enemy = model.battalions["village_post"], model.battalions["blocker"]
     while not village.withdrawing:
         model.run_for(1)
@@ -305,7 +305,7 @@ def test_a_trapped_battalion_surrenders_and_its_men_are_counted_missing(monkeypa
 
 
 def test_a_broken_battalion_falls_back_on_its_line_of_supply_not_into_the_pocket():
-    model = KalbajarModel(load_scenario(POSTS, QUIET + CUTTER[-2:]), rng=0)
+    model = OperationModel(load_scenario(POSTS, QUIET + CUTTER[-2:]), rng=0)
     model.run_for(4)  # the posts take Kalbajar and the pass for blue
     stretch = model.road_stretch("omar_pass", "kalbajar")
     enemy = model.battalions["far_post"]
@@ -327,7 +327,7 @@ def test_a_broken_battalion_falls_back_on_its_line_of_supply_not_into_the_pocket
 
 
 def test_a_dug_in_post_stocks_its_position_and_moves_on_with_what_it_carries():
-    model = KalbajarModel(load_scenario(POSTS, QUIET), rng=0)
+    model = OperationModel(load_scenario(POSTS, QUIET), rng=0)
     p = model.spec.parameters.supply
     post = model.battalions["ridge_post"]
     model.run_for(24)  # six days holding the pass on the supply road
@@ -337,7 +337,7 @@ def test_a_dug_in_post_stocks_its_position_and_moves_on_with_what_it_carries():
     model.run_for(1)
     assert not post.dug_in and post.supply_days <= p.carried_days
     # without position stocks a dug-in post holds only what it carries
-    plain = KalbajarModel(load_scenario(POSTS, QUIET + [
+    plain = OperationModel(load_scenario(POSTS, QUIET + [
         f"parameters.supply.position_stock_days={p.carried_days}"]), rng=0)
     plain.run_for(24)
     assert plain.battalions["ridge_post"].supply_days <= p.carried_days
@@ -354,7 +354,7 @@ def test_an_enemy_astride_a_road_into_its_country_cuts_the_battalions_beyond_it(
              "battalions.raider.type=infantry", "battalions.raider.strength=300",
              "battalions.raider.start=dadivank",
              "sides.red.plan.phases.0.tasks.raider.objective=dadivank"]
-    model = KalbajarModel(load_scenario(POSTS, QUIET + CUTTER[-2:] + setup), rng=0)
+    model = OperationModel(load_scenario(POSTS, QUIET + CUTTER[-2:] + setup), rng=0)
     stretch = model.road_stretch("omar_pass", "kalbajar")
     post, raider = model.battalions["village_post"], model.battalions["raider"]
     post.cell = model.grid[tuple(stretch[len(stretch) // 2])]

@@ -5,7 +5,7 @@ from concurrent.futures import ProcessPoolExecutor
 
 import pytest
 
-from sim.model import KalbajarModel
+from sim.model import OperationModel
 from sim.output import summarise
 from sim.scenario import load_scenario
 
@@ -18,7 +18,7 @@ SEEDS = range(20)  # enough runs that the claims hold on the average, not on a f
 def _summary(task):
     path, seed = task
     scenario = load_scenario(path)
-    model = KalbajarModel(scenario, rng=seed)
+    model = OperationModel(scenario, rng=seed)
     model.run_for(scenario.steps)
     return summarise(model)
 

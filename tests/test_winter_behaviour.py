@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from sim.model import KalbajarModel
+from sim.model import OperationModel
 from sim.scenario import load_scenario
 
 from .conftest import POSTS
@@ -14,7 +14,7 @@ def cold_losses(overrides, battalion, seeds=SEEDS, steps=None):
     scenario = load_scenario(POSTS, overrides)
     total = 0
     for seed in seeds:
-        model = KalbajarModel(scenario, rng=seed)
+        model = OperationModel(scenario, rng=seed)
         model.run_for(steps or scenario.steps)
         unit = model.battalions[battalion]
         total += unit.losses["cold_injured"] + unit.losses["cold_dead"]
@@ -50,7 +50,7 @@ def test_no_cold_losses_when_the_winter_mechanism_is_off():
 
 def test_a_closed_pass_stops_road_traffic():
     scenario = load_scenario(POSTS, ["weather.enabled=false"])
-    model = KalbajarModel(scenario, rng=0)
+    model = OperationModel(scenario, rng=0)
     omar = next(r for r in model.passes.roads if r.edge.v == "omar_pass")
     # Half a metre of new snow on the crest closes the road.
     snowfall = np.zeros(model.world.terrain.shape)
@@ -81,7 +81,7 @@ def test_the_historical_heavy_snowfall_closes_the_murov_roads():
         scenario = load_scenario(HISTORICAL, ["duration_days=62", *switches])
         closed = []
         for seed in SEEDS:
-            model = KalbajarModel(scenario, rng=seed)
+            model = OperationModel(scenario, rng=seed)
             model.run_for(scenario.steps)
             closed.append({r.name for r in model.passes.roads if r.closed and "omar" in r.name})
         return closed
