@@ -115,16 +115,16 @@ class OperationModel(mesa.Model):
                                     terrain.elevation_m)
         self.supply_lines = SupplyLines(self)
         self.combat = CombatResolver(self)
-        self.depots = {sid: [d.place for d in scenario.depots.values() if d.side == sid]
-                       for sid in scenario.sides}
+        self.depots = {sid: scenario.active_depots(sid) for sid in scenario.sides}
         self._place_at = {cell: place for place, cell in self.world.places.items()}
 
-        arriving_later = scenario.reinforcement_ids()
-        for battalion_id, spec in scenario.battalions.items():
-            if battalion_id not in arriving_later:
-                self.deploy_battalion(battalion_id, self.world.places[spec.start])
+        for battalion_id in scenario.starting_battalions():
+            self.deploy_battalion(battalion_id,
+                                  self.world.places[scenario.battalions[battalion_id].start])
         for depot_id, spec in scenario.depots.items():
-            Depot(self, depot_id, spec.side, spec.place, self.grid[self.world.places[spec.place]])
+            if spec.enabled:
+                Depot(self, depot_id, spec.side, spec.place,
+                      self.grid[self.world.places[spec.place]])
         self.commanders = {side_id: Commander(self, side_id, side)
                            for side_id, side in scenario.sides.items()}
         self.update_control(capture=False)

@@ -53,10 +53,11 @@ class ReinforcementArrival:
             place = min(options, key=lambda p: model.world.terrain.distance_km(
                 here, model.world.places[p]))
         cell = self.model.world.places[place]
-        for battalion_id in self.reinforcement.battalions:
+        arriving = self.model.spec.arriving_battalions(self.reinforcement)
+        for battalion_id in arriving:
             self.model.deploy_battalion(battalion_id, cell, reinforcement=True)
         self.arrived = True
-        self.model.log_event("reinforcement_arrived", unit=",".join(self.reinforcement.battalions),
+        self.model.log_event("reinforcement_arrived", unit=",".join(arriving),
                              place=place, cause="plan")
 
 
@@ -75,7 +76,8 @@ class Commander:
         self.phases = [PhaseOrders(p) for p in side.plan.phases]
         self.taken: set[str] = set()
         self.arrivals = [ReinforcementArrival(model, side_id, r)
-                         for r in side.plan.reinforcements]
+                         for r in side.plan.reinforcements
+                         if model.spec.arriving_battalions(r)]
         for arrival in self.arrivals:
             # Half a step before the step that begins on the arrival date.
             when = model.clock.steps_until(arrival.reinforcement.arrives) + 0.5

@@ -208,9 +208,13 @@ class Phase(Strict):
 
 
 class Reinforcement(Strict):
-    """Battalions that enter the theatre at a place on a date (a commander's decision)."""
+    """Battalions that enter the theatre at a place on a date (a commander's decision).
+
+    ``enabled = false`` cancels the arrival (what-ifs): its battalions never enter.
+    """
 
     battalions: list[str] = Field(min_length=1)
+    enabled: bool = True
     arrives: dt.date
     at: str
     source: str = ""
@@ -259,11 +263,13 @@ class Battalion(Strict):
     """A battalion: its side, type, strength and where it starts.
 
     ``winter_equipment`` (0-1, share of a full cold-weather kit) and ``quality`` default to the
-    side's values.
+    side's values. ``enabled = false`` leaves the battalion out of the run (what-ifs): it never
+    enters, and the orders of the plan that name it are not given to anyone.
     """
 
     name: str
     side: str
+    enabled: bool = True
     type: UnitType
     strength: int = Field(ge=0)
     start: str
@@ -274,9 +280,10 @@ class Battalion(Strict):
 
 
 class Depot(Strict):
-    """A supply depot of a side at a named place."""
+    """A supply depot of a side at a named place; ``enabled = false`` leaves it out (what-ifs)."""
 
     side: str
+    enabled: bool = True
     place: str
     note: str = ""
 
@@ -368,9 +375,24 @@ class Scenario(Strict):
         return self.sides[b.side].winter_equipment
 
     def reinforcement_ids(self) -> set[str]:
-        """Battalions that arrive later rather than start on the map."""
+        """Battalions that arrive later (or whose cancelled arrival keeps them away)."""
         return {b for side in self.sides.values() for r in side.plan.reinforcements
                 for b in r.battalions}
+
+    def starting_battalions(self) -> list[str]:
+        """Battalions enabled and on the map at the start, in the scenario's order."""
+        later = self.reinforcement_ids()
+        return [bid for bid, b in self.battalions.items() if b.enabled and bid not in later]
+
+    def arriving_battalions(self, reinforcement: Reinforcement) -> list[str]:
+        """The enabled battalions of an arrival (none if the arrival is cancelled)."""
+        if not reinforcement.enabled:
+            return []
+        return [bid for bid in reinforcement.battalions if self.battalions[bid].enabled]
+
+    def active_depots(self, side: str) -> list[str]:
+        """Places of a side's enabled depots."""
+        return [d.place for d in self.depots.values() if d.side == side and d.enabled]
 
     @model_validator(mode="after")
     def _references(self):
@@ -397,6 +419,11 @@ class Scenario(Strict):
                 if phase.after is not None and phase.after not in phase_names[:i]:
                     problems.append(f"{where}.after = {phase.after!r}: expected the name of an "
                                     f"earlier phase ({', '.join(phase_names[:i]) or 'none'})")
+                elif phase.after is not None and phase.enabled and not side.plan.phases[
+                        phase_names.index(phase.after)].enabled:
+                    problems.append(f"{where}.after = {phase.after!r}: that phase is disabled, "
+                                    "so this one would never start; expected an enabled phase "
+                                    "(or enabled = false here too)")
                 for bid, task in phase.tasks.items():
                     need(self.battalions, bid, f"{where}.tasks", "battalions")
                     if bid in self.battalions and self.battalions[bid].side != sid:
@@ -427,6 +454,11 @@ class Scenario(Strict):
                 for i, place in enumerate(side.plan.withdrawal.when_lost):
                     need(self.places, place, f"sides.{sid}.plan.withdrawal.when_lost[{i}]",
                          "places")
+            if side.plan.withdrawal is None and any(
+                    b.side == sid and b.enabled for b in self.battalions.values()) and not any(
+                    d.side == sid and d.enabled for d in self.depots.values()):
+                problems.append(f"sides.{sid}: no enabled depot and no plan.withdrawal.to; "
+                                "expected somewhere for its battalions to fall back to")
             for i, r in enumerate(side.plan.reinforcements):
                 where = f"sides.{sid}.plan.reinforcements[{i}]"
                 need(self.places, r.at, f"{where}.at", "places")

@@ -11,7 +11,9 @@ The record is a data file (``scenarios/kalbajar_record.toml``), named by the sce
 * ``return``: after its closest approach to a place, the first date on which every battalion
   of a side still in the field stands within ``km`` of one of some places (its start lines),
   whether it got there by order or in flight;
-* ``encircled_count``: how many of a side's battalions were ever encircled.
+* ``encircled_count``: how many of a side's battalions were ever encircled;
+* ``capture``: the first date a side takes any of some places from another side (a battalion
+  of the side stands on it with none of the holder's there).
 """
 
 from __future__ import annotations
@@ -36,7 +38,8 @@ class Milestone(_Record):
     """A dated event of the record, or a count, and how to measure it on a run."""
 
     label: str
-    type: Literal["reach", "road_cut", "withdrawal_complete", "return", "encircled_count"]
+    type: Literal["reach", "road_cut", "withdrawal_complete", "return", "encircled_count",
+                  "capture"]
     side: str
     places: list[str] = Field(default_factory=list)
     km: float = 0.0
@@ -129,6 +132,14 @@ def measure(model, record: Record) -> dict:
                     f"a road of the scenario through those places")
             date = first_lasting_cut(events, m.road, m.side, m.min_hours, model.clock.at(
                 model.time), stretch_edges(road.nodes, m.between))
+        elif m.type == "capture":
+            unknown = sorted(set(m.places) - set(model.world.places))
+            if unknown or not m.places:
+                raise ScenarioError(f"record milestone {name!r}: places {unknown or m.places}: "
+                                    "expected places of the scenario")
+            date = next((dt.date.fromisoformat(e["time"][:10]) for e in events
+                         if e["event"] == "node_captured" and e["unit"] == m.side
+                         and e["place"] in m.places), None)
         elif m.type == "withdrawal_complete":
             date = next((dt.date.fromisoformat(e["time"][:10]) for e in events
                          if e["event"] == "withdrawal_complete" and e["unit"] == m.side), None)
