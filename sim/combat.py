@@ -222,6 +222,9 @@ class CombatResolver:
         """Resolve all contacts among the battalions in the field; returns the contacts."""
         model, p = self.model, self.p
         contacts = find_contacts(units, self.range_cells)
+        for contact in contacts.values():
+            if contact.unit.first_contact_step is None:
+                contact.unit.first_contact_step = model.time  # QJM's minor surprise, once
         self._count_gun_targets(units, contacts)
         step_days = model.spec.step_hours / 24.0
         losses: dict[int, float] = {}

@@ -87,3 +87,27 @@ def test_surprise_raises_the_attackers_power_less_in_mountains_and_snow():
     assert surprise_power("minor", 0.5, 0.9, P) == pytest.approx(1.3 - 0.55 * 0.3)
     assert 1.0 < surprise_power("substantial", 0.5, 0.5, P) < surprise_power(
         "substantial", 1.0, 0.9, P)
+
+
+def test_a_defender_met_for_the_first_time_takes_the_qjm_surprise_casualties():
+    """QJM minor surprise: x1.2 on the defender's casualties in its first contact (§2.2)."""
+    from sim.model import OperationModel
+    from sim.scenario import load_scenario
+
+    from .test_second_theatre import THEATRE
+
+    def guard_losses_at_first_contact(factor):
+        model = OperationModel(load_scenario(THEATRE, [
+            f"parameters.combat.surprise_defender_casualty={factor}"]), rng=0)
+        guard = model.battalions["town_guard"]
+        while guard.first_contact_step is None and model.running:
+            model.step()
+        assert guard.first_contact_step == model.time
+        return guard.joined - guard.strength, model
+
+    plain, _ = guard_losses_at_first_contact(1.0)
+    surprised, model = guard_losses_at_first_contact(3.0)
+    assert surprised > plain
+    contact = next(e for e in model.events if e["event"] == "contact"
+                   and "town_guard" in (e["unit"], e["cause"].removeprefix("with ")))
+    assert contact["step"] == model.battalions["town_guard"].first_contact_step
