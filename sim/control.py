@@ -2,10 +2,10 @@
 
 * A cell is controlled by the side whose battalion last stood on or passed through it. A
   scenario names the places each side holds at the start (``sides.<id>.holds``); the country
-  within ``held_territory_km`` of them starts under the holder of the nearest one, and is
-  watched by its *outposts*: a belt of small posts an attacker must push through at the opposed
-  pace (QJM advance rates). Ground a side takes by marching over it has no posts; once another
-  side takes a cell, its posts there are gone.
+  within the side's ``outposts_km`` of them starts under the holder of the nearest one, and is
+  watched by its *outposts*: prepared positions, a belt of small posts an attacker must push
+  through at the opposed pace (QJM advance rates). Ground a side takes by marching over it has
+  no posts; once another side takes a cell, its posts there are gone.
 * A named place changes hands when a battalion of another side stands on it with no battalion
   of its holder there (logged as ``node_captured``).
 * A battalion in the field and not broken exerts a zone of control: every cell within
@@ -43,7 +43,7 @@ class Control:
 
     def __init__(self, shape, sides: list[str], places: dict[str, tuple[int, int]],
                  holds: dict[str, list[str]], zoc_radius_cells: float,
-                 territory_radius_cells: float = 0.0):
+                 territory_radius_cells: float | dict[str, float] = 0.0):
         self.shape = shape
         self.sides = list(sides)
         self.index = {side: i for i, side in enumerate(self.sides)}
@@ -65,18 +65,23 @@ class Control:
         self._standing: tuple | None = None
         self.version = 0
 
-    def _claim_territory(self, holds: dict[str, list[str]], radius_cells: float) -> None:
-        """Give each cell within the radius of a held place to the holder of the nearest one."""
-        if radius_cells <= 0:
-            return
-        held = [(self.places[p], self.index[s]) for s, ps in holds.items() for p in ps]
+    def _claim_territory(self, holds: dict[str, list[str]],
+                         radius_cells: float | dict[str, float]) -> None:
+        """Give each cell within its side's radius of a held place to the nearest such holder.
+
+        ``radius_cells`` is one radius for every side, or one per side.
+        """
+        radius = radius_cells if isinstance(radius_cells, dict) else dict.fromkeys(
+            holds, radius_cells)
+        held = [(self.places[p], self.index[s], radius.get(s, 0.0))
+                for s, ps in holds.items() for p in ps if radius.get(s, 0.0) > 0]
         if not held:
             return
         xs, ys = np.meshgrid(np.arange(self.shape[0]), np.arange(self.shape[1]), indexing="ij")
         best = np.full(self.shape, np.inf)
-        for (px, py), side_index in held:
+        for (px, py), side_index, reach in held:
             distance = np.hypot(xs - px, ys - py)
-            closer = (distance < best) & (distance <= radius_cells)
+            closer = (distance < best) & (distance <= reach)
             self.cells[closer] = side_index
             best = np.where(closer, distance, best)
 
@@ -234,6 +239,14 @@ class Control:
     def enemy_outpost_cells(self, side: str) -> np.ndarray:
         """Cells held by any other side and still watched by its outposts."""
         return self.outposts & (self.cells != NOBODY) & (self.cells != self.index[side])
+
+    def opposed(self, side: str, cell) -> bool:
+        """Whether the enemy opposes an advance into a cell: its outposts or a battalion's zone."""
+        return self.enemy_outposts(side, cell) or bool(self._enemy_zoc[side][cell])
+
+    def opposed_cells(self, side: str) -> np.ndarray:
+        """Cells where the enemy opposes a side's advance (as of the last zone update)."""
+        return self.enemy_outpost_cells(side) | self._enemy_zoc[side]
 
 
 def nearest_squared(points, positions) -> np.ndarray:

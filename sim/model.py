@@ -105,7 +105,9 @@ class OperationModel(mesa.Model):
         km_cells = 1000.0 / terrain.cell_size_m
         self.control = Control(terrain.shape, list(scenario.sides), self.world.places,
                                {sid: side.holds for sid, side in scenario.sides.items()},
-                               p.supply.zoc_km * km_cells, p.combat.held_territory_km * km_cells)
+                               p.supply.zoc_km * km_cells,
+                               {sid: side.outposts_km * km_cells
+                                for sid, side in scenario.sides.items()})
         self.graphs = {(sid, kind): base.view() for sid in scenario.sides
                        for kind, base in (("foot", self.foot_graph),
                                           ("road_bound", self.road_bound_graph))}
@@ -193,7 +195,7 @@ class OperationModel(mesa.Model):
         foot.set_hours(partial(foot.weights, snow, rate))
         road_bound.set_hours(lambda: road_bound.weights(snow, hours=foot.hours))
         for side in self.spec.sides:
-            enemy = self.control.enemy_outpost_cells(side)
+            enemy = self.control.opposed_cells(side)
             for kind, base in (("foot", foot), ("road_bound", road_bound)):
                 self.graphs[(side, kind)].set_hours(partial(self._opposed_hours, base, enemy))
         self._routes_planned_at = self.time
@@ -352,8 +354,8 @@ class OperationModel(mesa.Model):
         return p.cold_advance_factor if float(self.weather.temperature_c[cell]) < 0 else 1.0
 
     def enemy_ground(self, side: str, cell) -> bool:
-        """Whether a cell is held by another side and watched by its outposts."""
-        return self.control.enemy_outposts(side, cell)
+        """Whether the enemy opposes an advance into a cell: its outposts or a battalion's zone."""
+        return self.control.opposed(side, cell)
 
     def enemy_holds(self, side: str, cell) -> bool:
         """Whether an enemy battalion in the field and not broken stands on a cell."""

@@ -418,8 +418,9 @@ class CombatParameters(ParameterGroup):
     advance_km_per_day: float = Field(
         1.4, gt=0, description="km/day; QJM opposed advance of infantry at a power ratio of 1 "
         "(§2.2): 4 against a hasty, 2 against a prepared, 1 against a fortified defence; the "
-        "pace through the enemy's outposts (its ground from the start, see held_territory_km). "
-        "Ground the enemy only marched over is crossed at the march pace. Calibrated within "
+        "pace where the enemy opposes the advance: inside an enemy battalion's zone of control, "
+        "or through the outposts of its prepared positions (sides.<id>.outposts_km). Ground "
+        "the enemy only marched over is crossed at the march pace. Calibrated within "
         "the QJM range (scenarios/calibration_ranges.toml) by `run_sim.py calibrate`: between "
         "a fortified and a prepared defence, for ground the defender had held for months.")
     terrain_mobility: dict[str, float] = Field(
@@ -427,11 +428,6 @@ class CombatParameters(ParameterGroup):
                                  "RUGGED_MIXED": 0.5, "RUGGED_BARE": 0.6, "URBAN": 0.7},
         description="QJM terrain mobility factor r_m by terrain class, multiplying the advance "
         "(§2.2).")
-    held_territory_km: float = Field(
-        15.0, ge=0, description="km; at the start the country within this distance of the "
-        "places a side holds is its ground (the nearest held place decides), watched by its "
-        "outposts until another side takes it. Assumption: a front of small posts between the "
-        "named places.")
     sweep_km: float = Field(
         1.0, ge=0, description="km; uncontested ground this close around a battalion passes to "
         "its side (patrols). Assumption.")

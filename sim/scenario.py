@@ -249,13 +249,20 @@ class Plan(Strict):
 
 
 class Side(Strict):
-    """A belligerent."""
+    """A belligerent.
+
+    ``holds`` are the places it holds at the start. With ``outposts_km`` the country within
+    that distance of them is its ground, held by prepared positions: a front of small posts an
+    attacker pushes through at the QJM opposed-advance pace until it takes the ground (0: no
+    such front; the enemy then opposes an advance only where its battalions' zones reach).
+    """
 
     name: str
     colour: str = "#444444"
     winter_equipment: float = Field(0.5, ge=0, le=1)
     quality: Quality = Quality.FAIR
     holds: list[str] = Field(default_factory=list)
+    outposts_km: float = Field(0.0, ge=0, le=200)
     plan: Plan = Plan()
 
 

@@ -171,17 +171,16 @@ def test_other_cell_sizes_build_and_run(cell_size):
 
 
 def test_a_planned_surprise_is_sprung_at_the_attacks_first_contact():
-    scenario = load_scenario(HISTORICAL)
+    theatre = ROOT / "tests" / "data" / "three_sides.toml"
+    scenario = load_scenario(theatre, ["sides.north.plan.phases.0.surprise=substantial"])
     model = OperationModel(scenario, rng=0)
-    while model.running and getattr(model.battalions.get("arm_karabakh_1"), "surprise",
-                                    None) is None:  # until the counter-offensive is ordered
+    model.step()  # the attack is ordered
+    planned = [u for u in model.battalions.values() if u.surprise is not None]
+    assert planned and all(u.surprise_until is None for u in planned)
+    assert all(u.surprise_level == "substantial" for u in planned)  # armed while closing in
+    while not any(u.surprise_until is not None for u in planned) and model.running:
         model.step()
-    unit = model.battalions["arm_karabakh_1"]
-    assert unit.surprise is not None and unit.surprise_until is None
-    assert unit.surprise_level == "substantial"  # armed while it closes with the enemy
-    while unit.surprise_until is None and model.running:
-        model.step()
-    assert unit.surprise_until is not None
+    unit = next(u for u in planned if u.surprise_until is not None)
     sprung = unit.surprise_until - unit.surprise[1]
     assert model.time == sprung  # the step of the first contact has just been fought
     while model.time <= unit.surprise_until:
@@ -198,8 +197,9 @@ def test_routes_follow_the_front_without_weather_too():
                                           "parameters.movement.route_refresh_days=1"])
     model = OperationModel(scenario, rng=0)
     model.run_for(int(20 * 24 / scenario.step_hours))
+    model.replan_routes()  # routes weighted by the front of this moment
     control = model.control
-    posts = control.enemy_outpost_cells("armenia").ravel()
+    posts = control.opposed_cells("armenia").ravel()
     enemy_held = ((control.cells != -1) & (control.cells != control.index["armenia"])).ravel()
     legs = model.foot_graph.destinations
     passable = np.isfinite(model.foot_graph.hours)

@@ -92,3 +92,17 @@ def test_an_undefended_town_is_captured_and_scored_as_a_capture():
     assert milestone["date"] == taken[0]["time"][:10]
     defended = summarise(replay(THEATRE))["milestones"]["town_taken"]
     assert defended["date"] is None or defended["date"] > milestone["date"]
+
+
+def test_the_opposed_pace_applies_where_the_enemy_opposes_not_in_a_fixed_belt():
+    """Empty ground is crossed at the march pace; declared prepared positions slow the advance."""
+    undefended = ["battalions.town_guard.enabled=false"]
+
+    def town_taken(overrides):
+        model = replay(NO_RELIEF, undefended + overrides)
+        return summarise(model)["milestones"]["town_taken"]["date"]
+
+    open_ground = town_taken([])
+    behind_posts = town_taken(["sides.south.outposts_km=15"])
+    assert open_ground is not None
+    assert behind_posts is None or behind_posts > open_ground
