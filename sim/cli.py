@@ -53,7 +53,12 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("scenario", nargs="?", type=Path, default=DEFAULT_SCENARIO,
                           help="scenario TOML file (default: %(default)s)")
     validate.add_argument("--runs", type=int, default=20, help="number of seeds (default: 20)")
-    validate.add_argument("--seed", type=int, default=0, help="first seed (default: 0)")
+    validate.add_argument("--seed", type=int, default=0,
+                          help="base seed: the runs take its batch seeds, as batch and "
+                          "calibrate do (default: 0)")
+    validate.add_argument("--out", type=Path, default=None,
+                          help="results folder (default: outputs/validations/<name>-<hash>/); "
+                          "the same command again reuses its finished runs")
     validate.add_argument("--workers", type=int, default=None,
                           help="worker processes (default: all cores)")
     validate.add_argument("--set", dest="overrides", action="append", default=[],
@@ -238,22 +243,17 @@ def format_milestones(summary: dict) -> str:
     return "\n".join(lines)
 
 
-def _validation_run(task):
-    scenario_path, overrides, seed = task
-    from .runner import run
-
-    return run(scenario_path, overrides, seed).row
-
-
 def command_validate(args) -> int:
-    """Run many seeds and score them against the record."""
-    import os
-    from concurrent.futures import ProcessPoolExecutor
+    """Run many seeds through the batch runner and score them against the record.
 
-    from tqdm import tqdm
-
+    The runs are a batch of one design point (the batch's seeds: ``SeedSequence(--seed)``'s
+    children), stored and resumable like any batch, so a seed means the same run in
+    ``validate``, ``batch`` and ``calibrate``.
+    """
+    from .batch import BatchDefinition, execute, open_executor, plan_batch
     from .scenario import load_scenario
     from .scoring import load_record
+    from .store import ResultStore
 
     scenario = load_scenario(args.scenario, args.overrides)
     if scenario.record is None:
@@ -261,16 +261,27 @@ def command_validate(args) -> int:
               file=sys.stderr)
         return 2
     record = load_record(scenario.record)
-    tasks = [(args.scenario, args.overrides, seed)
-             for seed in range(args.seed, args.seed + args.runs)]
-    workers = args.workers or os.cpu_count() or 1
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        rows = list(tqdm(pool.map(_validation_run, tasks), total=len(tasks),
-                         desc="validate", unit="run", leave=False))
-    report, passed = validation_report(rows, record, args.target)
-    print(f"{scenario.name}: {len(rows)} runs (seeds {args.seed}-"
-          f"{args.seed + args.runs - 1}) against {record.name}")
-    print(report)
+    definition = BatchDefinition(scenarios=[args.scenario], runs=args.runs, seed=args.seed,
+                                 overrides=args.overrides)
+    batch = plan_batch(definition)
+    out_dir = args.out or default_out_dir("validations", scenario.name, definition)
+    with open_executor(args.workers) as (executor, workers):
+        report = execute(batch, ResultStore(out_dir), executor, workers, progress=True)
+    if report.interrupted or report.aborted:
+        print("interrupted: run the same command again to complete the validation",
+              file=sys.stderr)
+        return 130 if report.interrupted else 1
+    rows = report.summary
+    if "error" in rows:
+        rows = rows[rows["error"].fillna("") == ""]  # failed runs are listed by the batch
+    if rows.empty:
+        print(f"error: no run of {args.scenario} finished; see "
+              f"sim.load_batch({str(out_dir)!r}).failures", file=sys.stderr)
+        return 1
+    text, passed = validation_report(rows.to_dict("records"), record, args.target)
+    print(f"{scenario.name}: {len(rows)} runs (the batch seeds of --seed {args.seed}) "
+          f"against {record.name}; runs stored in {out_dir}")
+    print(text)
     return 1 if args.strict and not passed else 0
 
 
