@@ -271,21 +271,19 @@ def command_validate(args) -> int:
         print("interrupted: run the same command again to complete the validation",
               file=sys.stderr)
         return 130 if report.interrupted else 1
-    rows = report.summary
-    if "error" in rows:
-        rows = rows[rows["error"].fillna("") == ""]  # failed runs are listed by the batch
+    rows = report.summary[report.summary["status"] == "ok"]  # failures are the batch's to list
     if rows.empty:
         print(f"error: no run of {args.scenario} finished; see "
               f"sim.load_batch({str(out_dir)!r}).failures", file=sys.stderr)
         return 1
-    text, passed = validation_report(rows.to_dict("records"), record, args.target)
+    text, passed = validation_report(rows, record, args.target)
     print(f"{scenario.name}: {len(rows)} runs (the batch seeds of --seed {args.seed}) "
           f"against {record.name}; runs stored in {out_dir}")
     print(text)
     return 1 if args.strict and not passed else 0
 
 
-def validation_report(rows: list[dict], record, target: float) -> tuple[str, bool]:
+def validation_report(rows, record, target: float) -> tuple[str, bool]:
     """Hit rates of milestones and casualty medians against the record, as a table.
 
     ``rows`` are runs' flat summary rows; the scoring is :func:`sim.scoring.score_batch`.

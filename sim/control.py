@@ -39,11 +39,13 @@ class Control:
         places: place id -> cell.
         holds: side id -> places held at the start.
         zoc_radius_cells: reach of a zone of control in cells.
+        territory_radius_cells: per side, the reach of its outposts around its held places in
+            cells (``sides.<id>.outposts_km``); a side not named has none.
     """
 
     def __init__(self, shape, sides: list[str], places: dict[str, tuple[int, int]],
                  holds: dict[str, list[str]], zoc_radius_cells: float,
-                 territory_radius_cells: float | dict[str, float] = 0.0):
+                 territory_radius_cells: dict[str, float] | None = None):
         self.shape = shape
         self.sides = list(sides)
         self.index = {side: i for i, side in enumerate(self.sides)}
@@ -66,13 +68,9 @@ class Control:
         self.version = 0
 
     def _claim_territory(self, holds: dict[str, list[str]],
-                         radius_cells: float | dict[str, float]) -> None:
-        """Give each cell within its side's radius of a held place to the nearest such holder.
-
-        ``radius_cells`` is one radius for every side, or one per side.
-        """
-        radius = radius_cells if isinstance(radius_cells, dict) else dict.fromkeys(
-            holds, radius_cells)
+                         radius: dict[str, float] | None) -> None:
+        """Give each cell within its side's radius of a held place to the nearest such holder."""
+        radius = radius or {}
         held = [(self.places[p], self.index[s], radius.get(s, 0.0))
                 for s, ps in holds.items() for p in ps if radius.get(s, 0.0) > 0]
         if not held:

@@ -106,3 +106,19 @@ def test_the_opposed_pace_applies_where_the_enemy_opposes_not_in_a_fixed_belt():
     behind_posts = town_taken(["sides.south.outposts_km=15"])
     assert open_ground is not None
     assert behind_posts is None or behind_posts > open_ground
+
+
+def test_validate_runs_the_batch_seeds_into_a_store_it_reuses(tmp_path, capsys):
+    from sim.cli import main
+    from sim.runner import derive_seed
+    from sim.store import ResultStore
+
+    args = ["validate", str(THEATRE), "--runs", "2", "--workers", "1", "--out", str(tmp_path)]
+    assert main(args) == 0
+    first = capsys.readouterr().out
+    assert "River Town taken by the north" in first
+    summary = ResultStore(tmp_path).gather_summary(
+        sorted(ResultStore(tmp_path).finished_keys()))
+    assert sorted(summary["seed"]) == sorted(derive_seed(0, i) for i in range(2))
+    assert main(args) == 0  # the finished runs are read back, and score the same
+    assert capsys.readouterr().out == first

@@ -130,7 +130,7 @@ def test_only_the_ground_a_side_held_from_the_start_is_watched_by_its_outposts()
 
     control = Control((30, 30), ["blue", "red"], {"a": (5, 5), "b": (25, 25)},
                       {"blue": ["a"], "red": ["b"]}, zoc_radius_cells=1.5,
-                      territory_radius_cells=6.0)
+                      territory_radius_cells={"blue": 6.0, "red": 6.0})
     assert control.enemy_outposts("blue", (24, 24))  # red's starting ground: opposed pace
     assert not control.enemy_outposts("red", (24, 24))  # one's own ground never is
     assert not control.enemy_outposts("blue", (15, 15))  # nobody's ground
