@@ -46,9 +46,11 @@ VARIANT_FILES = {"historical": HISTORICAL_FILE} | {
 }
 
 HISTORICAL = load_scenario(HISTORICAL_FILE)
-EQUIPPED_SIDE = "azerbaijan"
+# The knobs the scenario declares: whose winter kit the slider sets, which phase may be left out.
+KNOBS = HISTORICAL.app
+EQUIPPED_SIDE = KNOBS.kit_side
 HISTORICAL_WINTER_EQUIPMENT = HISTORICAL.sides[EQUIPPED_SIDE].winter_equipment
-COUNTER_OFFENSIVE = ("armenia", "counter-offensive on the Omar Pass road")
+COUNTER_OFFENSIVE = (KNOBS.switchable_phase.side, KNOBS.switchable_phase.phase)
 
 STEPS_PER_DAY = round(24 / HISTORICAL.step_hours)
 MAP_FIGSIZE = (6.2, 6.2)
@@ -126,11 +128,11 @@ class WhatIfModel(OperationModel):
 model_params = {
     "variant": {"type": "Select", "value": "historical", "values": list(VARIANT_FILES),
                 "label": "Scenario variant"},
-    "winter_equipment": Slider("Azerbaijani winter kit",
+    "winter_equipment": Slider(KNOBS.kit_label,
                                HISTORICAL_WINTER_EQUIPMENT, 0.0, 1.0, 0.05),
     "shift_days": Slider("Start-date shift (days)", 0, -120, 30, 1),
     "counteroffensive": {"type": "Checkbox", "value": True,
-                         "label": "Armenian counter-offensive"},
+                         "label": KNOBS.switchable_phase.label or COUNTER_OFFENSIVE[1]},
     "weather_forcing": {"type": "Checkbox", "value": True,
                         "label": "Recorded weather of 12-14 Feb 1994"},
     "seed": {"type": "InputText", "value": "0", "label": "Seed"},
@@ -211,8 +213,9 @@ def SituationReport(model: OperationModel):
     side, phase_name = COUNTER_OFFENSIVE
     counteroffensive = any(phase.enabled for phase in spec.sides[side].plan.phases
                            if phase.name == phase_name)
-    settings = (f"started {spec.start_date:%d %b %Y}; Azerbaijani winter kit "
-                f"{spec.sides[EQUIPPED_SIDE].winter_equipment:.2f}; counter-offensive "
+    settings = (f"started {spec.start_date:%d %b %Y}; {KNOBS.kit_label} "
+                f"{spec.sides[EQUIPPED_SIDE].winter_equipment:.2f}; "
+                f"{KNOBS.switchable_phase.label or COUNTER_OFFENSIVE[1]} "
                 f"{'on' if counteroffensive else 'off'}; recorded weather "
                 f"{'on' if spec.weather.forcing_enabled else 'off'}; seed {model.seed}")
     solara.HTML(unsafe_innerHTML=(

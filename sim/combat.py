@@ -272,8 +272,9 @@ class CombatResolver:
                     p.posture_defender_casualty[posture], surprise_c, p)
                 if not enemy_attacks:
                     rate *= p.static_contact_factor
-            enemy_side = contact.enemies[0].side
-            rate *= artillery_multiplier(self.artillery_support(enemy_side, unit), p)
+            support = sum(self.artillery_support(side, unit)
+                          for side in sorted({other.side for other in contact.enemies}))
+            rate *= artillery_multiplier(support, p)
             losses[unit.unique_id] = float(rate) * step_days
         for contact in contacts.values():
             unit = contact.unit

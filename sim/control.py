@@ -41,12 +41,16 @@ class Control:
         zoc_radius_cells: reach of a zone of control in cells.
         territory_radius_cells: per side, the reach of its outposts around its held places in
             cells (``sides.<id>.outposts_km``); a side not named has none.
+        pocket_link_cells: open ground this near a battalion links it to its lines
+            (``supply.pocket_link_km``).
     """
 
     def __init__(self, shape, sides: list[str], places: dict[str, tuple[int, int]],
                  holds: dict[str, list[str]], zoc_radius_cells: float,
-                 territory_radius_cells: dict[str, float] | None = None):
+                 territory_radius_cells: dict[str, float] | None = None,
+                 pocket_link_cells: int = 2):
         self.shape = shape
+        self.pocket_link_cells = int(pocket_link_cells)
         self.sides = list(sides)
         self.index = {side: i for i, side in enumerate(self.sides)}
         self.cells = np.full(shape, NOBODY, dtype=np.int8)
@@ -184,13 +188,15 @@ class Control:
                     linked: np.ndarray | None = None) -> bool:
         """Whether ground open to a side links a cell to its supplied roads (not a pocket).
 
-        The cell and its neighbours count as open, so the ground within two cells decides.
+        The cell and its neighbours count as open, so the ground within ``pocket_link_cells``
+        decides.
         ``linked`` may pass :meth:`linked_ground`, computed once for all of a side's battalions.
         """
         if linked is None:
             linked = self.linked_ground(side, supplied_cells)
         x, y = cell
-        return bool(linked[max(0, x - 2): x + 3, max(0, y - 2): y + 3].any())
+        r = self.pocket_link_cells
+        return bool(linked[max(0, x - r): x + r + 1, max(0, y - r): y + r + 1].any())
 
     def open_ground(self, side: str) -> np.ndarray:
         """Cells a side's porters can cross: outside other sides' zones, or inside its own.

@@ -107,7 +107,8 @@ class OperationModel(mesa.Model):
                                {sid: side.holds for sid, side in scenario.sides.items()},
                                p.supply.zoc_km * km_cells,
                                {sid: side.outposts_km * km_cells
-                                for sid, side in scenario.sides.items()})
+                                for sid, side in scenario.sides.items()},
+                               max(1, round(p.supply.pocket_link_km * km_cells)))
         self.graphs = {(sid, kind): base.view() for sid in scenario.sides
                        for kind, base in (("foot", self.foot_graph),
                                           ("road_bound", self.road_bound_graph))}
@@ -442,8 +443,9 @@ class OperationModel(mesa.Model):
                 m.collected_totals[s]["alive"] * m.spec.parameters.supply.kg_per_man_day / 1000.0)
         reporters["passes_closed"] = lambda m: len(m.passes.closed_edges())
         if self.weather is not None:
+            covered_m = self.spec.parameters.weather.snow_cover_min_m
             reporters["snow_cover_share"] = lambda m: (
-                np.count_nonzero(m.weather.snow_depth_m > 0.1) / m.weather.snow_depth_m.size)
+                np.count_nonzero(m.weather.snow_depth_m > covered_m) / m.weather.snow_depth_m.size)
             reporters["lowest_temperature_c"] = lambda m: float(m.weather.temperature_c.min())
             reporters["weather_forced"] = lambda m: m.weather.forced
         return reporters

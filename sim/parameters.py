@@ -8,7 +8,11 @@ ids such as S34). Numbers that no source gives are marked *assumption* with the 
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from pydantic import BaseModel, ConfigDict, Field
+
+THEATRE = "A fact of the theatre: no default, the scenario states it with its source."
 
 
 class ParameterGroup(BaseModel):
@@ -103,63 +107,64 @@ class MovementParameters(ParameterGroup):
 
 
 class WeatherParameters(ParameterGroup):
-    """Climatology of the theatre (``kalbajar_facts.toml`` [climate]) and the weather generator.
+    """Climatology of the theatre and the weather generator.
 
     Temperature = seasonal cycle at the reference height + lapse rate x height difference +
-    day/night cycle + a persistent theatre-wide anomaly (cold spells). The seasonal numbers are
-    the January and July means at 2,000 m (S64); lapse rates above and below 2,000 m are derived
-    from the 3,000 m means (S64) and the valley stations Goygol (S50) and Martakert (S44).
+    day/night cycle + a persistent theatre-wide anomaly (cold spells). The climate normals, the
+    winds and the depths of snow that close the theatre's passes are facts of the theatre: they
+    have no default, and a scenario with weather states them with their sources
+    (``scenarios/kalbajar_theatre.toml`` for the historical one). The rest is physics and the
+    generator's shape.
     """
 
-    reference_height_m: float = Field(
-        2000.0, description="m; height of the climatological reference means (S64).")
-    january_mean_c: float = Field(
-        -5.5, description="degC; January mean at 2,000 m, -6 to -5 (S64).")
-    july_mean_c: float = Field(
-        15.0, description="degC; July mean at 2,000 m, 14 to 16 (S64).")
-    coldest_day_of_year: float = Field(
-        20.0, ge=1, le=366,
-        description="day of year of the coldest mean. Assumption: mid/late January, as usual "
-        "for continental mountain climates.")
-    lapse_above_january_c_per_km: float = Field(
-        7.0, ge=0, description="degC/km above 2,000 m in January: -5.5 at 2,000 m to -12.5 at "
-        "3,000 m (S64; facts jan_lapse_rate_c_per_km_derived = 7.0, range 6-8).")
-    lapse_above_july_c_per_km: float = Field(
-        6.0, ge=0, description="degC/km above 2,000 m in July: 15 at 2,000 m, 8-10 above "
-        "3,000 m (S64).")
-    lapse_below_january_c_per_km: float = Field(
-        5.1, ge=0, description="degC/km below 2,000 m in January: Goygol (697 m) mean +1.1 "
-        "(S50) against -5.5 at 2,000 m; winter valley inversions flatten the profile.")
-    lapse_below_july_c_per_km: float = Field(
-        5.9, ge=0, description="degC/km below 2,000 m in July: Kur-Araz lowland 26-27 against "
-        "14-16 at 2,000 m (S64).")
-    diurnal_half_range_c: float = Field(
-        3.75, ge=0, description="degC; half the January day-night range: Martakert mean high "
-        "+5.8, mean low -1.7 (S44).")
+    THEATRE_FACTS: ClassVar[tuple[str, ...]] = (
+        "reference_height_m", "january_mean_c", "july_mean_c", "coldest_day_of_year",
+        "lapse_above_january_c_per_km", "lapse_above_july_c_per_km",
+        "lapse_below_january_c_per_km", "lapse_below_july_c_per_km", "diurnal_half_range_c",
+        "anomaly_sd_c", "anomaly_timescale_days", "precip_january_mm_at_reference",
+        "orographic_gain_per_km", "precip_seasonal_amplitude", "wet_after_dry_probability",
+        "wet_after_wet_probability", "wind_median_ms", "storm_wind_factor",
+        "wind_height_gain_per_km", "fog_above_m", "pass_close_snow_paved_m",
+        "pass_close_snow_track_m", "pass_close_snow_path_m", "road_clearing_m_per_day",
+        "pass_min_height_m", "wind_reference_height_m")
+
+    reference_height_m: float | None = Field(
+        None, description="m; height of the theatre's climatological reference means. " + THEATRE)
+    january_mean_c: float | None = Field(
+        None, description="degC; January mean at the reference height. " + THEATRE)
+    july_mean_c: float | None = Field(
+        None, description="degC; July mean at the reference height. " + THEATRE)
+    coldest_day_of_year: float | None = Field(
+        None, ge=1, le=366, description="day of year of the coldest mean. " + THEATRE)
+    lapse_above_january_c_per_km: float | None = Field(
+        None, ge=0, description="degC/km above the reference height in January. " + THEATRE)
+    lapse_above_july_c_per_km: float | None = Field(
+        None, ge=0, description="degC/km above the reference height in July. " + THEATRE)
+    lapse_below_january_c_per_km: float | None = Field(
+        None, ge=0, description="degC/km below the reference height in January. " + THEATRE)
+    lapse_below_july_c_per_km: float | None = Field(
+        None, ge=0, description="degC/km below the reference height in July. " + THEATRE)
+    diurnal_half_range_c: float | None = Field(
+        None, ge=0, description="degC; half the January day-night range. " + THEATRE)
     warmest_hour: float = Field(
         15.0, ge=0, le=24, description="h local solar time of the daily maximum. Assumption.")
-    anomaly_sd_c: float = Field(
-        3.5, ge=0, description="degC; standard deviation of the day-to-day anomaly. Cold nights "
-        "of -8 to -13 against normal nights of 0 to -5 in Upper Karabakh (S66), about 2 sd.")
-    anomaly_timescale_days: float = Field(
-        4.0, gt=0, description="days; persistence of cold spells and thaws. Assumption: a "
-        "synoptic period of 3-7 days.")
-    precip_january_mm_at_reference: float = Field(
-        42.0, ge=0, description="mm/month at 2,000 m in January: Armenia 42 mm, mountains 40-45 "
-        "mm, 'mainly in the form of snow' (S67).")
-    orographic_gain_per_km: float = Field(
-        0.4, ge=0, description="relative increase of precipitation per km of height: Martakert "
-        "(415 m) 15 mm in January (S44) against 42 mm at 2,000 m.")
-    precip_seasonal_amplitude: float = Field(
-        0.58, ge=0, le=1, description="relative amplitude of the seasonal precipitation cycle, "
-        "January the driest: Martakert's January share of its 426 mm year (S44), 15 mm against "
-        "a monthly mean of 35.5 mm.")
-    wet_after_dry_probability: float = Field(
-        0.25, ge=0, le=1, description="chance a day is wet after a dry day. Assumption; with "
-        "wet_after_wet gives 38 % wet days.")
-    wet_after_wet_probability: float = Field(
-        0.6, ge=0, le=1, description="chance a day is wet after a wet day (storms last). "
-        "Assumption.")
+    anomaly_sd_c: float | None = Field(
+        None, ge=0, description="degC; standard deviation of the day-to-day anomaly (cold "
+        "spells and thaws). " + THEATRE)
+    anomaly_timescale_days: float | None = Field(
+        None, gt=0, description="days; persistence of cold spells and thaws. " + THEATRE)
+    precip_january_mm_at_reference: float | None = Field(
+        None, ge=0, description="mm/month of precipitation at the reference height in "
+        "January. " + THEATRE)
+    orographic_gain_per_km: float | None = Field(
+        None, ge=0, description="relative increase of precipitation per km of height. " + THEATRE)
+    precip_seasonal_amplitude: float | None = Field(
+        None, ge=0, le=1, description="relative amplitude of the seasonal precipitation cycle, "
+        "January the driest. " + THEATRE)
+    wet_after_dry_probability: float | None = Field(
+        None, ge=0, le=1, description="chance a day is wet after a dry day. " + THEATRE)
+    wet_after_wet_probability: float | None = Field(
+        None, ge=0, le=1, description="chance a day is wet after a wet day. " + THEATRE)
     wet_day_amount_shape: float = Field(
         0.6, gt=0, description="shape of the gamma distribution of wet-day amounts (1 would be "
         "exponential; smaller gives more heavy falls). Assumption: daily precipitation is "
@@ -183,22 +188,26 @@ class WeatherParameters(ParameterGroup):
     fresh_snow_hours: float = Field(
         72.0, gt=0, description="h; snow that fell within this time counts as fresh "
         "(avalanche danger within days of a snowfall, combat_science.md §3.5).")
-    wind_median_ms: float = Field(
-        3.0, gt=0, description="m/s; median wind at 1,000 m on dry days. Assumption: valley "
-        "stations; Dashkasan gusts reach 20 m/s (kalbajar_history.md §5).")
+    wind_median_ms: float | None = Field(
+        None, gt=0, description="m/s; median wind at wind_reference_height_m on dry "
+        "days. " + THEATRE)
+    wind_reference_height_m: float | None = Field(
+        None, description="m; height at which wind_median_ms is given. " + THEATRE)
     wind_log_sd: float = Field(
         0.5, ge=0, description="sd of log wind speed between days. Assumption.")
-    storm_wind_factor: float = Field(
-        1.8, ge=1, description="wind on wet (storm) days relative to dry days. Assumption.")
-    wind_height_gain_per_km: float = Field(
-        0.5, ge=0, description="relative increase of wind per km above 1,000 m. Calibrated so "
-        "that storm winds on the crests reach 20-40 m/s (S67: 'in mountain passes up to 40 m/s').")
+    storm_wind_factor: float | None = Field(
+        None, ge=1, description="wind on wet (storm) days relative to dry days. " + THEATRE)
+    wind_height_gain_per_km: float | None = Field(
+        None, ge=0, description="relative increase of wind per km above "
+        "wind_reference_height_m. " + THEATRE)
     wind_ridge_gain_per_100m: float = Field(
         0.3, ge=0, description="relative increase of wind per 100 m a cell stands above its "
-        "surroundings (9 km window): ridges and passes are windier (S67).")
-    fog_above_m: float = Field(
-        2000.0, description="m; on wet steps cells above this are in cloud (fog). Assumption; "
-        "'fog frequent on mountain passes' (S67).")
+        "surroundings (the mean of ridge_window_km): ridges and passes are windier (S67).")
+    ridge_window_km: float = Field(
+        9.0, gt=0, description="km; width of the square whose mean height a cell's rise is "
+        "measured against for its wind. Assumption: about the spacing of ridges and valleys.")
+    fog_above_m: float | None = Field(
+        None, description="m; on wet steps cells above this are in cloud (fog). " + THEATRE)
     fog_rate_factor: float = Field(
         0.8, gt=0, le=1, description="march-rate factor in fog. Assumption, as QJM 'wet, light' "
         "mobility 0.8 (combat_science.md §2.2).")
@@ -211,29 +220,37 @@ class WeatherParameters(ParameterGroup):
     heavy_precip_rate_factor: float = Field(
         0.5, gt=0, le=1, description="march-rate factor in heavy snow or rain: QJM h_m for "
         "'wet, heavy, extreme cold' (combat_science.md §2.2).")
-    pass_close_snow_paved_m: float = Field(
-        0.4, gt=0, description="m of uncleared snow on a paved road's crest from which it is "
-        "closed. Assumption: the Sotk-Karvachar highway is 'difficult to pass' in January (S60).")
-    pass_close_snow_track_m: float = Field(
-        0.3, gt=0, description="m of uncleared snow on a track's crest from which it is closed. "
-        "Assumption: the old Omar road 'becomes impassable in wintertime' (S34) in heavy snow "
-        "(S73), while single snowfalls bring 10-20 cm (S33).")
-    pass_close_snow_path_m: float = Field(
-        0.3, gt=0, description="m of uncleared snow on a path's crest from which it is closed "
-        "(as a track). Assumption.")
+    pass_close_snow_paved_m: float | None = Field(
+        None, gt=0, description="m of uncleared snow on a paved road's crest from which it is "
+        "closed. " + THEATRE)
+    pass_close_snow_track_m: float | None = Field(
+        None, gt=0, description="m of uncleared snow on a track's crest from which it is "
+        "closed. " + THEATRE)
+    pass_close_snow_path_m: float | None = Field(
+        None, gt=0, description="m of uncleared snow on a path's crest from which it is "
+        "closed. " + THEATRE)
+    crest_drop_m: float = Field(
+        250.0, ge=0, description="m; a road's crest section: its cells within this height of its "
+        "highest point, where snow builds up and closes it. Assumption.")
     pass_reopen_fraction: float = Field(
         0.5, gt=0, le=1, description="a closed road reopens when its snow is cleared below this "
         "share of its closing depth. Assumption.")
-    road_clearing_m_per_day: float = Field(
-        0.05, ge=0, description="m of snow a day that traffic and clearing take off a road in "
-        "use. Assumption: a road is kept open through a single 10-20 cm snowfall (S33) but not "
-        "through days of heavy snow.")
-    pass_min_height_m: float = Field(
-        2000.0, description="m; only roads whose highest point is above this can be closed by "
-        "snow (valley roads are kept open). Assumption.")
+    road_clearing_m_per_day: float | None = Field(
+        None, ge=0, description="m of snow a day that traffic and clearing take off a road in "
+        "use. " + THEATRE)
+    pass_min_height_m: float | None = Field(
+        None, description="m; only roads whose highest point is above this can be closed by "
+        "snow (valley roads are kept open). " + THEATRE)
+    snow_cover_min_m: float = Field(
+        0.1, ge=0, description="m; snow depth from which a cell counts as snow-covered in the "
+        "reported snow_cover_share. Assumption: 10 cm hide the ground.")
     spinup_days: float = Field(
         120.0, ge=0, description="days of weather simulated before the start date, so the "
         "snowpack on the first day is the season's own.")
+
+    def missing_theatre_facts(self) -> list[str]:
+        """Names of the theatre's facts the scenario has not stated."""
+        return [name for name in self.THEATRE_FACTS if getattr(self, name) is None]
 
 
 class ColdParameters(ParameterGroup):
@@ -464,12 +481,12 @@ class CombatParameters(ParameterGroup):
         0.47, ge=0, lt=1, description="share of casualties caused by artillery where guns "
         "support an engagement: WWII Pacific 47 % (ETO 64 %, MTO 69 %; §2.3); the lowest, for "
         "mountains where observation and ammunition are short.")
-    artillery_range_km: float = Field(
-        15.0, gt=0, description="km; D-30 122 mm howitzer range (15.4 km), the gun named for "
-        "the 1993 grouping (S21). Assumption from the gun's published range.")
-    rocket_range_km: float = Field(
-        20.0, gt=0, description="km; BM-21 Grad range (20.4 km). Assumption from the "
-        "launcher's published range.")
+    artillery_range_km: float | None = Field(
+        None, gt=0, description="km; range of the scenario's gun artillery. A fact of the "
+        "weapons: no default, a scenario with artillery states it with its source.")
+    rocket_range_km: float | None = Field(
+        None, gt=0, description="km; range of the scenario's rocket artillery. A fact of the "
+        "weapons: no default, a scenario with rocket artillery states it with its source.")
     fire_units_per_engagement: float = Field(
         1.0, gt=0, description="engagements one artillery battalion can support fully; more "
         "engagements share its fire. Assumption.")
@@ -573,6 +590,10 @@ class SupplyParameters(ParameterGroup):
     encircled_after_hours: float = Field(
         12.0, ge=0, description="h without a supply path before a unit counts as encircled "
         "(short cuts are interruptions). Assumption.")
+    pocket_link_km: float = Field(
+        2.0, gt=0, description="km; a battalion off its supply path is not in a pocket while "
+        "ground open to its side within this distance joins its supplied roads: its patrols "
+        "and porters keep that link. Assumption.")
 
 
 class Parameters(ParameterGroup):

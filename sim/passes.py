@@ -1,7 +1,7 @@
 """Roads over passes that snow closes and that reopen as it is cleared and settles.
 
 A road edge whose highest point is above ``pass_min_height_m`` has a crest section (its cells
-within ``CREST_DROP_M`` of the highest point). Snow falling on the crest (the deepest fall on
+within ``crest_drop_m`` of the highest point). Snow falling on the crest (the deepest fall on
 any crest cell) builds up on the road; traffic and clearing remove ``road_clearing_m_per_day``.
 The road closes when its snow reaches the closing depth of its road class and reopens once it
 is back below ``pass_reopen_fraction`` of that depth. A closed crest carries no road traffic:
@@ -18,8 +18,6 @@ import numpy as np
 from .parameters import WeatherParameters
 from .roads import RoadEdge, RoadNetwork
 from .scenario import RoadClass
-
-CREST_DROP_M = 250.0
 
 
 @dataclass
@@ -43,12 +41,14 @@ class PassConditions:
     """Open/closed state of every road over a pass."""
 
     def __init__(self, roads: RoadNetwork, elevation_m: np.ndarray, p: WeatherParameters):
+        """A theatre that states no pass height (a scenario without weather) has no such road."""
         self.p = p
         self.roads: list[PassRoad] = []
-        for edge in roads.edges():
+        for edge in roads.edges() if p.pass_min_height_m is not None else []:
             if edge.highest_m < p.pass_min_height_m:
                 continue
-            crest = tuple(c for c in edge.cells if elevation_m[c] >= edge.highest_m - CREST_DROP_M)
+            crest = tuple(c for c in edge.cells
+                          if elevation_m[c] >= edge.highest_m - p.crest_drop_m)
             legs = []
             for a, b in zip(edge.cells, edge.cells[1:]):
                 if a in crest or b in crest:

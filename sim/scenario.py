@@ -332,6 +332,26 @@ class WeatherSettings(Strict):
         return self.forcing if self.forcing_enabled else []
 
 
+class PhaseRef(Strict):
+    """A phase of a side's plan, by the side and the phase's name; ``label`` names it for users."""
+
+    side: str
+    phase: str
+    label: str = ""
+
+
+class AppKnobs(Strict):
+    """The knobs the interactive page (``app.py``) offers for this scenario.
+
+    ``kit_side``: the side whose winter kit the kit slider sets; ``switchable_phase``: a phase
+    the page can switch off (for the historical scenario, the counter-offensive).
+    """
+
+    kit_side: str | None = None
+    kit_label: str = "winter kit"
+    switchable_phase: PhaseRef | None = None
+
+
 class Scenario(Strict):
     """A whole scenario, validated; see the module docstring."""
 
@@ -350,6 +370,7 @@ class Scenario(Strict):
     weather: WeatherSettings = WeatherSettings()
     parameters: Parameters = Parameters()
     record: Path | None = None
+    app: AppKnobs = AppKnobs()
     source_file: Path | None = Field(None, exclude=True)
 
     @field_validator("step_hours")
@@ -477,6 +498,31 @@ class Scenario(Strict):
                 if r.arrives < self.start_date:
                     problems.append(f"{where}.arrives = {r.arrives}: expected a date on or after "
                                     f"start_date {self.start_date}")
+        if self.app.kit_side is not None:
+            need(self.sides, self.app.kit_side, "app.kit_side", "sides")
+        switchable = self.app.switchable_phase
+        if switchable is not None:
+            need(self.sides, switchable.side, "app.switchable_phase.side", "sides")
+            if switchable.side in self.sides:
+                names = [p.name for p in self.sides[switchable.side].plan.phases]
+                if switchable.phase not in names:
+                    problems.append(f"app.switchable_phase.phase = {switchable.phase!r}: "
+                                    f"expected a phase of side {switchable.side!r} "
+                                    f"({', '.join(names) or 'none'})")
+        if self.weather.enabled:
+            missing = self.parameters.weather.missing_theatre_facts()
+            if missing:
+                problems.append(
+                    "parameters.weather: " + ", ".join(missing) + " not given; expected the "
+                    "theatre's climate and passes, with their sources (facts of the theatre have "
+                    "no default; see scenarios/kalbajar_theatre.toml)")
+        guns = {b.type for b in self.battalions.values() if b.enabled}
+        for unit_type, key in ((UnitType.ARTILLERY, "artillery_range_km"),
+                               (UnitType.ROCKET_ARTILLERY, "rocket_range_km")):
+            if unit_type in guns and getattr(self.parameters.combat, key) is None:
+                problems.append(f"parameters.combat.{key} not given; expected the range of the "
+                                f"scenario's {unit_type.value.replace('_', ' ')}, with its "
+                                "source (a fact of the weapons, no default)")
         if problems:
             raise ValueError("; ".join(problems))
         return self

@@ -32,7 +32,6 @@ from scipy.ndimage import uniform_filter
 from .parameters import WeatherParameters
 
 DAYS_PER_YEAR = 365.25
-RIDGE_WINDOW_CELLS = 9
 LAYER = np.float32  # weather layers: single precision halves the memory traffic
 
 
@@ -81,10 +80,14 @@ def wet_day_fraction(p: WeatherParameters) -> float:
 
 
 def wind_exposure(elevation_m: np.ndarray, cell_size_m: float, p: WeatherParameters):
-    """Wind multiplier of each cell: height above 1,000 m and rise above the surroundings."""
-    window = max(3, int(round(RIDGE_WINDOW_CELLS * 1000.0 / cell_size_m)) | 1)
+    """Wind multiplier of each cell: its height and its rise above the surroundings.
+
+    Height above ``wind_reference_height_m``; rise above the mean height of a
+    ``ridge_window_km`` square around it.
+    """
+    window = max(3, int(round(p.ridge_window_km * 1000.0 / cell_size_m)) | 1)
     rise = elevation_m - uniform_filter(elevation_m, size=window, mode="nearest")
-    height = np.maximum(elevation_m - 1000.0, 0.0) / 1000.0
+    height = np.maximum(elevation_m - p.wind_reference_height_m, 0.0) / 1000.0
     return (1.0 + p.wind_height_gain_per_km * height) * (
         1.0 + p.wind_ridge_gain_per_100m * np.maximum(rise, 0.0) / 100.0)
 

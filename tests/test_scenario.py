@@ -16,7 +16,8 @@ BASE = HISTORICAL.read_text()
 
 def write(tmp_path: Path, text: str, name: str = "bad.toml") -> Path:
     path = tmp_path / name
-    path.write_text(text.replace('"../data/terrain/', f'"{ROOT}/data/terrain/'))
+    path.write_text(text.replace('"../data/terrain/', f'"{ROOT}/data/terrain/').replace(
+        'extends = "kalbajar_theatre.toml"', f'extends = "{ROOT}/scenarios/kalbajar_theatre.toml"'))
     return path
 
 
@@ -140,3 +141,20 @@ def test_a_road_is_secured_in_defence_between_road_nodes(tmp_path):
     off_road = order.replace('posture = "defend"', 'secure_to = "gamish_peak", posture = "defend"')
     expect_error(write(tmp_path, BASE.replace(order, off_road, 1)), "tasks.az_701_5.secure_to",
                  "'gamish_peak' is not a node of any road")
+
+
+def test_a_theatre_without_its_climate_is_an_error_naming_the_missing_facts(tmp_path):
+    path = write(tmp_path, BASE.replace('extends = "kalbajar_theatre.toml"', ""))
+    expect_error(path, "parameters.weather: reference_height_m, january_mean_c",
+                 "facts of the theatre have no default")
+    dry = BASE.replace('extends = "kalbajar_theatre.toml"', "").replace(
+        "[weather]\nenabled = true", "[weather]\nenabled = false")
+    load_scenario(write(tmp_path, dry, "dry.toml"))  # without weather no climate is needed
+
+
+def test_guns_without_their_range_are_an_error(tmp_path):
+    path = write(tmp_path, BASE.replace("rocket_range_km = 20.0", ""))
+    expect_error(path, "parameters.combat.rocket_range_km not given", "rocket artillery")
+    disabled = BASE.replace("rocket_range_km = 20.0", "").replace(
+        'type = "rocket_artillery"', 'type = "rocket_artillery"\nenabled = false')
+    load_scenario(write(tmp_path, disabled, "no_grad.toml"))  # no launcher, no range needed

@@ -5,11 +5,12 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from sim.parameters import WeatherParameters
-from sim.scenario import WeatherForcing
+from sim.scenario import WeatherForcing, load_scenario
 from sim.weather import Weather, mean_temperature_c, wind_exposure
 
-P = WeatherParameters()
+from .conftest import HISTORICAL
+
+P = load_scenario(HISTORICAL).parameters.weather  # the theatre's climate as the scenario states it
 # Martakert 415 m, Goygol 697 m, the 2,000 m and 3,000 m reference heights.
 HEIGHTS = np.array([[415.0, 697.0, 2000.0, 3000.0]])
 
