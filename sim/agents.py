@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 from mesa.discrete_space import CellAgent, FixedAgent
 
-from .morale import draw_breakpoint, escape_route, rear_place
+from .morale import draw_breakpoint, effective_breakpoint, escape_route, rear_place
 from .movement import leg_time_h
 from .routing import NO_PATH
 from .scenario import Posture, Quality, Task, UnitType
@@ -69,7 +69,6 @@ class Battalion(CellAgent):
         self.ammunition_days = p.combat.ammunition_days
         self.targets_this_step = 0
         self.combat_days = 0.0
-        self.in_contact = False
         self.first_contact_step: float | None = None
         self.surprised = False
         self.held_since = model.time
@@ -379,6 +378,8 @@ class Battalion(CellAgent):
         if target is None and self.unit_type.road_bound:
             self.abandon_heavy_equipment()
         self.escape = escape_route(model, self)
+        if self.escape:
+            self.objective_cell = self.escape[-1]
         self.escape_searched_at = model.time
         if not self.escape:
             if self.trapped_since is None:
@@ -395,6 +396,126 @@ class Battalion(CellAgent):
                 self.held_since = self.model.time
         self.march_hours_step += used
         return used
+
+    # ------------------------------------------------------------------ what happens to it
+    # The mechanisms (supply, pockets, combat, morale, orders, winter) change a battalion only
+    # through these verbs; nothing outside this class writes its fields.
+
+    def restock(self, on_path: bool, stock_days: float, refill_days: float, step_days: float,
+                ammunition_days: float) -> None:
+        """The step's supply: refilled on a supply path, spent off it, capped at ``stock_days``."""
+        self.supply_path = on_path
+        if on_path:
+            self.supply_days += refill_days
+            self.ammunition_days = ammunition_days
+        self.supply_days = min(self.supply_days, stock_days)
+        self.supply_days = max(0.0, self.supply_days - step_days)
+
+    def note_cut(self) -> float:
+        """Off its supply and cut off this step; returns the hours it has been cut off."""
+        if self.cut_since is None:
+            self.cut_since = self.model.time
+        return (self.model.time - self.cut_since) * self.model.spec.step_hours
+
+    def link_up(self) -> None:
+        """It is in touch with its lines again: no longer cut off or encircled."""
+        self.encircled, self.cut_since = False, None
+
+    def encircle(self) -> None:
+        """The enemy has closed the ring round it."""
+        self.encircled = True
+        self.ever_encircled = True
+
+    def withdraw(self, goal: str | None = None, keep_state: bool = False) -> None:
+        """Fall back out of the fight towards ``goal`` (breakout, general withdrawal).
+
+        With no goal it only joins the withdrawal (holding the exit it arrives at).
+        """
+        self.withdrawing = True
+        if goal is not None:
+            self.fall_back(goal, state=self.state if keep_state else None)
+
+    def fall_back_for_supply(self, base: str) -> None:
+        """Its attack has run out of supplies: it pulls back to restock at ``base``."""
+        self.resupplying = True
+        self.fall_back(base)
+
+    def end_supply_pause(self, resume: bool) -> None:
+        """The pause to restock ends: with ``resume`` it takes up its task again."""
+        self.resupplying = False
+        if resume:
+            self.receive_task(self.task)
+
+    def plan_surprise(self, level: str | None, steps: float) -> None:
+        """The surprise its commander planned for the attack, in force ``steps`` from contact."""
+        self.surprise = None if level is None else (level, steps)
+        self.surprise_until = None
+
+    def meet_enemy(self) -> None:
+        """The step of its first contact (the QJM minor surprise on a defender)."""
+        if self.first_contact_step is None:
+            self.first_contact_step = self.model.time
+
+    def note_surprised(self, surprised: bool) -> None:
+        """Whether it was caught by surprise in this step's combat (lowers its breakpoint)."""
+        self.surprised = surprised
+
+    def aim_at(self, targets: int) -> None:
+        """The engagements its guns can reach this step."""
+        self.targets_this_step = targets
+
+    def after_combat(self, in_contact: bool, attacking: bool, step_days: float) -> None:
+        """Days in combat, the quiet since its last contact, the planned surprise, ammunition."""
+        if in_contact:
+            self.combat_days += step_days
+            self.out_of_contact_since = None
+            if self.surprise is not None and self.surprise_until is None and attacking:
+                self.surprise_until = self.model.time + self.surprise[1]  # sprung at contact
+        else:
+            self.combat_days = max(0.0, self.combat_days - step_days)
+            if self.out_of_contact_since is None:
+                self.out_of_contact_since = self.model.time
+        if self.targets_this_step and not self.supply_path:
+            self.ammunition_days = max(0.0, self.ammunition_days - step_days)
+
+    def weigh_breakpoint(self, p) -> float:
+        """Its breakpoint in this step's circumstances; a surprise it felt is spent by it."""
+        threshold = effective_breakpoint(self.breakpoint, self.quality.value, self.encircled,
+                                         self.supplied, self.surprised, p)
+        self.surprised = False
+        return threshold
+
+    def renew_attack(self) -> bool:
+        """A called-off attack is renewed (a new engagement) unless it is spent.
+
+        Returns whether it attacks again.
+        """
+        self.stalled_since = None
+        if self.spent:
+            return False
+        self.breakpoint = draw_breakpoint(self.model.rng, self.model.spec.parameters.morale)
+        self.receive_task(self.task)
+        return True
+
+    def call_off_attack(self) -> None:
+        """A failed attack is called off: it goes over to the defence where it stands."""
+        self.stalled_since = self.model.time
+        self.loss_offset = self.joined - self.strength
+        self.objective_cell = self.coordinate
+        self.state = UnitState.HOLDING
+        self.held_since = self.model.time
+
+    def break_(self, goal: str | None) -> None:
+        """Its breakpoint is reached: it breaks and flees towards ``goal`` (if it has one)."""
+        self.broken_since = self.model.time
+        if goal is not None:
+            self.fall_back(goal, state=UnitState.BROKEN)
+        else:
+            self.state = UnitState.BROKEN
+
+    def feel_weather(self, temperature_c: float, wind_ms: float, snow_depth_m: float) -> None:
+        """The weather where it stands at the end of the step, for the record."""
+        self.temperature_c, self.wind_ms, self.snow_depth_m = temperature_c, wind_ms, snow_depth_m
 
     # ------------------------------------------------------------------ winter
 

@@ -138,18 +138,8 @@ class CombatResolver:
                             place=model.place_name(model.battalions[a].coordinate))
         self.contact_pairs = pairs
         for unit in units:
-            if unit.unique_id in contacts:
-                unit.combat_days += step_days
-                unit.out_of_contact_since = None
-                if unit.surprise is not None and unit.surprise_until is None \
-                        and self.is_attacking(unit):
-                    unit.surprise_until = model.time + unit.surprise[1]  # the surprise is sprung
-            else:
-                unit.combat_days = max(0.0, unit.combat_days - step_days)
-                if unit.out_of_contact_since is None:
-                    unit.out_of_contact_since = model.time
-            if unit.targets_this_step and not unit.supply_path:
-                unit.ammunition_days = max(0.0, unit.ammunition_days - step_days)
+            in_contact = unit.unique_id in contacts
+            unit.after_combat(in_contact, in_contact and self.is_attacking(unit), step_days)
         self.bombard(units, contacts)
         return contacts
 
@@ -223,8 +213,7 @@ class CombatResolver:
         model, p = self.model, self.p
         contacts = find_contacts(units, self.range_cells)
         for contact in contacts.values():
-            if contact.unit.first_contact_step is None:
-                contact.unit.first_contact_step = model.time  # QJM's minor surprise, once
+            contact.unit.meet_enemy()  # QJM's minor surprise falls on its first contact
         self._count_gun_targets(units, contacts)
         step_days = model.spec.step_hours / 24.0
         losses: dict[int, float] = {}
@@ -266,7 +255,7 @@ class CombatResolver:
                     level = other.surprise_level if self.is_attacking(other) else None
                     if level is not None:
                         surprise_c = max(surprise_c, p.surprised_vulnerability[level])
-                unit.surprised = surprise_c > 1.0
+                unit.note_surprised(surprise_c > 1.0)
                 rate = defender_daily_rate(
                     engaged, ratio, terrain_c, weather_c,
                     p.posture_defender_casualty[posture], surprise_c, p)
@@ -309,11 +298,11 @@ class CombatResolver:
     def _count_gun_targets(self, units, contacts) -> None:
         engaged = [c.unit for c in contacts.values()]
         for gun in units:
-            gun.targets_this_step = 0
             if gun.unit_type not in (UnitType.ARTILLERY, UnitType.ROCKET_ARTILLERY):
+                gun.aim_at(0)
                 continue
             reach = (self.p.rocket_range_km if gun.unit_type == UnitType.ROCKET_ARTILLERY
                      else self.p.artillery_range_km)
-            gun.targets_this_step = sum(
+            gun.aim_at(sum(
                 1 for target in engaged if target.side != gun.side and
-                self.model.world.terrain.distance_km(gun.coordinate, target.coordinate) <= reach)
+                self.model.world.terrain.distance_km(gun.coordinate, target.coordinate) <= reach))

@@ -27,8 +27,7 @@ def encircle(model, unit, blocked, run_cuts=None) -> None:
     cause = "; ".join(f"{c.edge[0]}-{c.edge[1]} ({c.road}) {c.cause} by {c.by_side}"
                       + (f" {model.unit_name(c.by_unit)}" if c.by_unit else "")
                       for c in cuts) or "enemy zone of control around the battalion"
-    unit.encircled = True
-    unit.ever_encircled = True
+    unit.encircle()
     model.log_event("encircled", unit=unit.battalion_id, cause=cause,
                     place=model.place_name(unit.coordinate))
     if unit.supply_days <= 0:
@@ -47,8 +46,7 @@ def break_out(model, unit) -> None:
             unit.abandon_heavy_equipment()
             goal = rear_place(model, unit)
         if goal is not None:
-            unit.withdrawing = True
-            unit.fall_back(goal)
+            unit.withdraw(goal)
             model.log_event("breakout", unit=unit.battalion_id, cause=f"towards {goal}",
                             place=model.place_name(unit.coordinate))
 

@@ -402,7 +402,7 @@ class OperationModel(mesa.Model):
             self.initial[spec.side] += unit.strength
         commander = getattr(self, "commanders", {}).get(spec.side)
         if commander is not None and commander.withdrawal_ordered_at is not None:
-            unit.withdrawing = True  # arrives into a withdrawal: holds the exit
+            unit.withdraw()  # arrives into a withdrawal: holds the exit
         elif battalion_id in self.pending_tasks:
             unit.receive_task(self.pending_tasks.pop(battalion_id))
         return unit

@@ -26,7 +26,6 @@ import numpy as np
 from scipy.stats import norm
 
 from .parameters import MoraleParameters
-from .states import UnitState
 
 
 def breakpoint_sigma(p: MoraleParameters) -> float:
@@ -75,10 +74,7 @@ def check_morale(model, contacts) -> None:
         if unit.stalled_since is not None and not unit.broken:
             regrouped = (model.time - unit.stalled_since) * step_hours >= p.rally_hours
             if regrouped and unit.supplied and unit.task is not None and not unit.withdrawing:
-                unit.stalled_since = None
-                if not unit.spent:
-                    unit.breakpoint = draw_breakpoint(model.rng, p)  # a new engagement
-                    unit.receive_task(unit.task)
+                if unit.renew_attack():  # a new engagement, with a breakpoint of its own
                     model.log_event("attack_resumed", unit=unit.battalion_id,
                                     cause="recovered", place=model.place_name(unit.coordinate))
         if unit.broken:
@@ -93,9 +89,7 @@ def check_morale(model, contacts) -> None:
             continue
         if unit.unique_id not in contacts and not unit.encircled:
             continue  # battalions break in battle or when cut off, not in quiet sectors
-        threshold = effective_breakpoint(unit.breakpoint, unit.quality.value, unit.encircled,
-                                         unit.supplied, unit.surprised, p)
-        unit.surprised = False
+        threshold = unit.weigh_breakpoint(p)
         if unit.loss_share >= threshold and model.combat.is_attacking(unit) \
                 and not unit.encircled:
             # A failed attack is called off: the battalion goes over to the defence where
@@ -103,19 +97,10 @@ def check_morale(model, contacts) -> None:
             model.log_event("attack_stalled", unit=unit.battalion_id,
                             cause=f"losses {unit.loss_share:.0%}",
                             place=model.place_name(unit.coordinate))
-            unit.stalled_since = model.time
-            unit.loss_offset = unit.joined - unit.strength
-            unit.objective_cell = unit.coordinate
-            unit.state = UnitState.HOLDING
-            unit.held_since = model.time
+            unit.call_off_attack()
         elif unit.loss_share >= threshold:
             # Withdrawing or encircled, it flees towards its side's exits.
-            goal = rear_place(model, unit, nearby=not (unit.withdrawing or unit.encircled))
-            unit.broken_since = model.time
-            if goal is not None:
-                unit.fall_back(goal, state=UnitState.BROKEN)
-            else:
-                unit.state = UnitState.BROKEN
+            unit.break_(rear_place(model, unit, nearby=not (unit.withdrawing or unit.encircled)))
             model.log_event("broken", unit=unit.battalion_id,
                             cause=f"losses {unit.loss_share:.0%}"
                             + (", encircled" if unit.encircled else "")
@@ -170,12 +155,9 @@ def escape_route(model, unit) -> list[tuple[int, int]]:
     It leads to the nearest of the battalion's objective and its side's exits (withdrawal
     destinations, else depots), never into a cell where an unbroken enemy battalion stands
     (such a way is the breakout route round the enemy: the Susuzluq-Agdag track when the
-    Omar road is held). The battalion's objective becomes the way's end. Empty when there
+    Omar road is held). The battalion takes the way's end as its objective. Empty when there
     is no such way.
     """
     targets = [unit.objective_cell] + [model.world.places[p] for p in exits(model, unit.side)]
-    route = unit.graph.route_avoiding(unit.coordinate, targets,
-                                      standing_enemies(model, unit.side))
-    if route:
-        unit.objective_cell = route[-1]
-    return route
+    return unit.graph.route_avoiding(unit.coordinate, targets,
+                                     standing_enemies(model, unit.side))

@@ -122,9 +122,8 @@ class Commander:
                     self.model.pending_tasks[battalion_id] = task
                 elif unit.in_field and not unit.withdrawing:
                     unit.receive_task(task)
-                    unit.surprise = None if phase.surprise == "none" else (
-                        phase.surprise, phase.surprise_hours / self.model.spec.step_hours)
-                    unit.surprise_until = None
+                    unit.plan_surprise(None if phase.surprise == "none" else phase.surprise,
+                                       phase.surprise_hours / self.model.spec.step_hours)
             self.model.log_event("orders_issued", unit=self.side_id, cause=phase.name)
         for unit in self.model.side_units(self.side_id):
             if unit.in_field:
@@ -197,11 +196,9 @@ class Commander:
         for unit in self.model.side_units(self.side_id):
             if not unit.in_field:
                 continue
-            unit.withdrawing = True
             goal = rear_place(self.model, unit)
             if goal is None and unit.unit_type.road_bound:
                 unit.abandon_heavy_equipment()
                 goal = rear_place(self.model, unit)
-            if goal is not None:
-                unit.fall_back(goal, state=unit.state if unit.broken else None)
+            unit.withdraw(goal, keep_state=unit.broken)
         self.model.log_event("withdrawal", unit=self.side_id, cause="order reached the units")

@@ -69,16 +69,13 @@ class SupplyLines:
                              reached, ground, self.edges_seen_open[side], going,
                              run_cuts=set(run_cuts))
             for unit in units:
-                unit.supply_path = bool(carried[unit.coordinate])
                 # A dug-in battalion keeps its trains' stock in its position; on the move it
                 # takes what its men and vehicles carry.
                 stock = max(p.position_stock_days, p.carried_days) if unit.dug_in \
                     else p.carried_days
-                if unit.supply_path:
-                    unit.supply_days += p.resupply_days_per_day * step_days
-                    unit.ammunition_days = model.spec.parameters.combat.ammunition_days
-                unit.supply_days = min(unit.supply_days, stock)
-                unit.supply_days = max(0.0, unit.supply_days - step_days)
+                unit.restock(bool(carried[unit.coordinate]), stock,
+                             p.resupply_days_per_day * step_days, step_days,
+                             model.spec.parameters.combat.ammunition_days)
                 if announce:
                     self.manage_supply_pause(unit, carried)
                 if unit.supply_path or not cut_off.pocketed(unit.coordinate):
@@ -86,11 +83,9 @@ class SupplyLines:
                         model.log_event("broke_out", unit=unit.battalion_id,
                                         cause="linked up with own lines",
                                         place=model.place_name(unit.coordinate))
-                    unit.encircled, unit.cut_since = False, None
+                    unit.link_up()
                     continue
-                if unit.cut_since is None:
-                    unit.cut_since = model.time
-                hours_cut = (model.time - unit.cut_since) * model.spec.step_hours
+                hours_cut = unit.note_cut()
                 if announce and encirclement.surrenders(model, unit):
                     continue
                 if announce and not unit.encircled and hours_cut >= p.encircled_after_hours:
@@ -168,11 +163,10 @@ class SupplyLines:
         model = self.model
         p = model.spec.parameters.supply
         if unit.resupplying and unit.withdrawing:
-            unit.resupplying = False  # the withdrawal order overrides the pause
+            unit.end_supply_pause(resume=False)  # the withdrawal order overrides the pause
         if unit.resupplying:
             if unit.supply_days >= p.resume_attack_days and unit.task is not None:
-                unit.resupplying = False
-                unit.receive_task(unit.task)
+                unit.end_supply_pause(resume=True)
                 model.log_event("attack_resumed", unit=unit.battalion_id, cause="resupplied",
                                 place=model.place_name(unit.coordinate))
             return
@@ -183,8 +177,7 @@ class SupplyLines:
         base = self.supplied_place(unit, carried)
         if base is None:
             return
-        unit.resupplying = True
-        unit.fall_back(base)
+        unit.fall_back_for_supply(base)
         model.log_event("falls_back_for_supply", unit=unit.battalion_id,
                         cause="out of supplies", place=base)
 

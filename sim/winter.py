@@ -27,7 +27,7 @@ def apply_winter_attrition(model) -> None:
         for unit, temperature, wind, snow in zip(
                 units, air_c[here].tolist(), wind_ms[here].tolist(),
                 weather.snow_depth_m[tuple(axis[here] for axis in cells)].tolist()):
-            unit.temperature_c, unit.wind_ms, unit.snow_depth_m = temperature, wind, snow
+            unit.feel_weather(temperature, wind, snow)
         if model.spec.weather.cold_injury:
             cold_injuries(model, units, lengths, air_c, wind_ms, step_hours)
         if model.spec.weather.avalanches:

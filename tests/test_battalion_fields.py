@@ -1,0 +1,49 @@
+"""Only the battalion writes its own fields: the mechanisms change it through its verbs."""
+
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent.parent / "sim"
+
+
+def battalion_fields(changing_only: bool = False) -> set[str]:
+    """Attributes a ``Battalion`` assigns on itself; ``changing_only``: outside ``__init__``.
+
+    Those are its changing state (where it is, what it is doing, what it has); the rest
+    (its id, name, side, ...) is fixed at its creation.
+    """
+    tree = ast.parse((PACKAGE / "agents.py").read_text(encoding="utf-8"))
+    battalion = next(node for node in tree.body
+                     if isinstance(node, ast.ClassDef) and node.name == "Battalion")
+    methods = [m for m in battalion.body if isinstance(m, ast.FunctionDef)
+               and not (changing_only and m.name == "__init__")]
+    return {node.attr for method in methods for node in ast.walk(method)
+            if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store)
+            and isinstance(node.value, ast.Name) and node.value.id == "self"}
+
+
+def outside_writes(source: str, fields: set[str]) -> list[str]:
+    """``name.field = ...`` on another object than ``self`` (or on ``x.y.field``)."""
+    writes = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store) \
+                and node.attr in fields and ast.unparse(node.value) != "self":
+            writes.append(f"line {node.lineno}: {ast.unparse(node)}")
+    return writes
+
+
+def test_the_scan_finds_a_write_from_outside():
+    assert outside_writes("unit.withdrawing = True\nself.withdrawing = True\n",
+                          {"withdrawing"}) == ["line 1: unit.withdrawing"]
+
+
+def test_no_module_but_the_agent_writes_a_battalions_fields():
+    fields = battalion_fields(changing_only=True)
+    assert {"state", "withdrawing", "encircled", "supply_days", "strength"} <= fields
+    found = {path.name: outside_writes(path.read_text(encoding="utf-8"), fields)
+             for path in PACKAGE.glob("*.py") if path.name != "agents.py"}
+    assert {name: writes for name, writes in found.items() if writes} == {}
+
+
+def test_the_dead_in_contact_flag_is_gone():
+    assert "in_contact" not in battalion_fields()
