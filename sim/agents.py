@@ -16,7 +16,7 @@ from .morale import draw_breakpoint, effective_breakpoint, escape_route, rear_pl
 from .movement import leg_time_h
 from .routing import NO_PATH
 from .scenario import Posture, Quality, Task, UnitType
-from .states import UnitState
+from .states import UnitState, check_transition
 
 LOSS_CAUSES = ("killed", "wounded", "missing", "cold_injured", "cold_dead", "avalanche_dead")
 DEATH_CAUSES = ("killed", "cold_dead", "avalanche_dead")
@@ -92,6 +92,15 @@ class Battalion(CellAgent):
         self.snow_depth_m = 0.0
 
     # ------------------------------------------------------------------ properties
+
+    @property
+    def state(self) -> UnitState:
+        """What the battalion is doing (:mod:`sim.states`)."""
+        return self._state
+
+    @state.setter
+    def state(self, new: UnitState) -> None:
+        self._state = check_transition(getattr(self, "_state", None), new, self.battalion_id)
 
     @property
     def coordinate(self) -> tuple[int, int]:

@@ -1,4 +1,20 @@
-"""What a battalion is doing: the states of :class:`sim.agents.Battalion`."""
+"""What a battalion is doing: the states of :class:`sim.agents.Battalion` and their transitions.
+
+================  ==========================================================================
+state             may become
+================  ==========================================================================
+(entering)        HOLDING
+HOLDING           MARCHING (a task or a move further), BLOCKED (no way), BROKEN, DESTROYED
+MARCHING          HOLDING (on its objective, or halted to hold), BLOCKED, BROKEN, DESTROYED
+BLOCKED           MARCHING (a way opens), HOLDING, BROKEN, DESTROYED
+BROKEN            HOLDING (rallied), DESTROYED
+DESTROYED         nothing: the battalion no longer exists
+================  ==========================================================================
+
+A state may also be entered again (a new objective while marching). Only the battalion's own
+verbs change its state, through :meth:`sim.agents.Battalion.state`'s check of this table; a
+change the table does not allow raises :class:`IllegalTransition`.
+"""
 
 from __future__ import annotations
 
@@ -13,3 +29,25 @@ class UnitState(Enum):
     BLOCKED = "blocked"
     BROKEN = "broken"
     DESTROYED = "destroyed"
+
+
+TRANSITIONS: dict[UnitState | None, frozenset[UnitState]] = {
+    None: frozenset({UnitState.HOLDING}),
+    UnitState.HOLDING: frozenset(UnitState),
+    UnitState.MARCHING: frozenset(UnitState),
+    UnitState.BLOCKED: frozenset(UnitState),
+    UnitState.BROKEN: frozenset({UnitState.HOLDING, UnitState.BROKEN, UnitState.DESTROYED}),
+    UnitState.DESTROYED: frozenset(),
+}
+
+
+class IllegalTransition(ValueError):
+    """A state change the transition table does not allow."""
+
+
+def check_transition(old: UnitState | None, new: UnitState, who: str = "") -> UnitState:
+    """``new`` if the table allows ``old -> new``; otherwise :class:`IllegalTransition`."""
+    if new not in TRANSITIONS[old]:
+        raise IllegalTransition(f"{who}: {old.name if old else 'entering'} -> {new.name} is not "
+                                "an allowed transition (sim.states.TRANSITIONS)")
+    return new

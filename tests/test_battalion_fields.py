@@ -47,3 +47,22 @@ def test_no_module_but_the_agent_writes_a_battalions_fields():
 
 def test_the_dead_in_contact_flag_is_gone():
     assert "in_contact" not in battalion_fields()
+
+
+def test_a_battalion_changes_state_only_as_the_transition_table_allows(scenario):
+    import pytest
+
+    from sim.model import OperationModel
+    from sim.states import TRANSITIONS, IllegalTransition, UnitState
+
+    assert TRANSITIONS[UnitState.DESTROYED] == frozenset()
+    model = OperationModel(scenario, rng=0)
+    unit = model.battalions["az_712"]
+    assert unit.state == UnitState.HOLDING
+    unit.state = UnitState.BROKEN
+    with pytest.raises(IllegalTransition, match="az_712: BROKEN -> MARCHING"):
+        unit.state = UnitState.MARCHING  # a broken battalion rallies before it marches again
+    unit.lose("killed", unit.strength)
+    assert unit.state == UnitState.DESTROYED
+    with pytest.raises(IllegalTransition, match="DESTROYED -> HOLDING"):
+        unit.state = UnitState.HOLDING
