@@ -52,7 +52,7 @@ class Battalion(CellAgent):
         self.winter_equipment = winter_equipment
         self.oversnow_gear = oversnow_gear
         self.losses = dict.fromkeys(LOSS_CAUSES, 0)
-        self.state = UnitState.HOLDING
+        self._state = check_transition(None, UnitState.HOLDING, battalion_id)
         self.task: Task | None = None
         self.objective_cell: tuple[int, int] | None = None
         self.leg_hours_done = 0.0
@@ -98,9 +98,15 @@ class Battalion(CellAgent):
         """What the battalion is doing (:mod:`sim.states`)."""
         return self._state
 
-    @state.setter
-    def state(self, new: UnitState) -> None:
-        self._state = check_transition(getattr(self, "_state", None), new, self.battalion_id)
+    def become(self, new: UnitState, cause: str) -> None:
+        """Change state for ``cause``, as :mod:`sim.states` allows; a change is logged as a
+        ``state`` event (cause: "old -> new: why")."""
+        old = self._state
+        self._state = check_transition(old, new, self.battalion_id)
+        if new != old:
+            self.model.log_event("state", unit=self.battalion_id,
+                                 cause=f"{old.value} -> {new.value}: {cause}",
+                                 place=self.model.place_name(self.coordinate))
 
     @property
     def coordinate(self) -> tuple[int, int]:
@@ -222,7 +228,8 @@ class Battalion(CellAgent):
                                else self.model.world.places[task.objective])
         self.escape = []
         self.leg_hours_done = 0.0
-        self.state = UnitState.HOLDING if self.at_objective else UnitState.MARCHING
+        self.become(UnitState.HOLDING if self.at_objective else UnitState.MARCHING,
+                    f"task {task.objective}")
 
     def follow_the_threat(self) -> None:
         """A battalion securing a road moves along it to where the enemy comes nearest."""
@@ -236,7 +243,7 @@ class Battalion(CellAgent):
             self.objective_cell = post
             self.leg_hours_done = 0.0
             if not self.at_objective:
-                self.state = UnitState.MARCHING
+                self.become(UnitState.MARCHING, "following the threat along the road")
 
     def fall_back(self, place: str, state: UnitState | None = None) -> None:
         """Leave the current task and march to a place (retreat, breakout, withdrawal)."""
@@ -244,9 +251,10 @@ class Battalion(CellAgent):
         self.escape = []
         self.leg_hours_done = 0.0
         if state == UnitState.BROKEN:
-            self.state = UnitState.BROKEN
+            self.become(UnitState.BROKEN, f"falling back to {place}")
         else:
-            self.state = UnitState.HOLDING if self.at_objective else UnitState.MARCHING
+            self.become(UnitState.HOLDING if self.at_objective else UnitState.MARCHING,
+                        f"falling back to {place}")
 
     def rally(self) -> None:
         """A broken battalion recovers: it counts new losses against a new, lower breakpoint.
@@ -258,7 +266,7 @@ class Battalion(CellAgent):
         self.loss_offset = self.joined - self.strength
         self.breakpoint = draw_breakpoint(self.model.rng, p) * p.rallied_breakpoint_factor
         self.broken_since = None
-        self.state = UnitState.HOLDING
+        self.become(UnitState.HOLDING, "rallied")
         self.held_since = self.model.time
         self.escape = []
         if self.withdrawing:
@@ -288,7 +296,7 @@ class Battalion(CellAgent):
         self.strength -= men
         self.losses[cause] += men
         if self.strength == 0 and self.state != UnitState.DESTROYED:
-            self.state = UnitState.DESTROYED
+            self.become(UnitState.DESTROYED, cause)
             self.model.log_event("destroyed", unit=self.battalion_id, cause=cause,
                                  place=self.model.place_name(self.coordinate))
         return men
@@ -311,23 +319,24 @@ class Battalion(CellAgent):
             return 0.0
         if self.at_objective:
             if self.state in (UnitState.MARCHING, UnitState.BLOCKED):
-                self.state = UnitState.HOLDING
+                self.become(UnitState.HOLDING, "on its objective")
             return 0.0
         budget = hours + self.leg_hours_done
         while not self.at_objective:
             target = self._next_cell()
             if target is None:
-                return self._halt(UnitState.BLOCKED, hours, budget)
+                return self._halt(UnitState.BLOCKED, hours, budget, "no way on")
             graph = self.graph
             k = graph.leg_id(self.coordinate, target)
             if k < 0 or not np.isfinite(graph.hours[k]):
-                return self._halt(UnitState.BLOCKED, hours, budget)
+                return self._halt(UnitState.BLOCKED, hours, budget, "no way on")
             stop_after = False
             if self.model.enemy_holds(self.side, target):
-                return self._halt(UnitState.MARCHING, hours, budget)
+                return self._halt(UnitState.MARCHING, hours, budget, "the enemy bars the way")
             if self.model.in_enemy_zoc(self.side, target):
                 if self.model.in_enemy_zoc(self.side, self.coordinate) and self.moved_in_zoc:
-                    return self._halt(UnitState.MARCHING, hours, budget)
+                    return self._halt(UnitState.MARCHING, hours, budget,
+                                      "in the enemy's zone of control")
                 stop_after = True
             off_road, on_road = self.model.ground_factors(self.oversnow_gear, target)
             factor = float(on_road if graph.on_road(k) else off_road)
@@ -345,7 +354,7 @@ class Battalion(CellAgent):
             if budget < need:
                 self.leg_hours_done = budget
                 if not self.broken:
-                    self.state = UnitState.MARCHING
+                    self.become(UnitState.MARCHING, "on the march")
                 self.march_hours_step += hours
                 return hours
             budget -= need
@@ -359,8 +368,9 @@ class Battalion(CellAgent):
             if stop_after:
                 self.moved_in_zoc = True
                 if not self.at_objective:
-                    return self._halt(UnitState.MARCHING, hours, budget)
-        return self._halt(UnitState.HOLDING, hours, budget)
+                    return self._halt(UnitState.MARCHING, hours, budget,
+                                      "in the enemy's zone of control")
+        return self._halt(UnitState.HOLDING, hours, budget, "on its objective")
 
     def _next_cell(self) -> tuple[int, int] | None:
         """The next cell on the way to the objective; None if there is no way.
@@ -396,11 +406,11 @@ class Battalion(CellAgent):
             return None
         return self.escape[0]
 
-    def _halt(self, state: UnitState, hours: float, budget_left: float) -> float:
+    def _halt(self, state: UnitState, hours: float, budget_left: float, cause: str) -> float:
         used = max(0.0, hours - budget_left)
         self.leg_hours_done = 0.0
         if not self.broken:
-            self.state = state
+            self.become(state, cause)
             if state == UnitState.HOLDING:
                 self.held_since = self.model.time
         self.march_hours_step += used
@@ -511,7 +521,7 @@ class Battalion(CellAgent):
         self.stalled_since = self.model.time
         self.loss_offset = self.joined - self.strength
         self.objective_cell = self.coordinate
-        self.state = UnitState.HOLDING
+        self.become(UnitState.HOLDING, "attack called off")
         self.held_since = self.model.time
 
     def break_(self, goal: str | None) -> None:
@@ -520,7 +530,7 @@ class Battalion(CellAgent):
         if goal is not None:
             self.fall_back(goal, state=UnitState.BROKEN)
         else:
-            self.state = UnitState.BROKEN
+            self.become(UnitState.BROKEN, "breakpoint reached, no way back")
 
     def feel_weather(self, temperature_c: float, wind_ms: float, snow_depth_m: float) -> None:
         """The weather where it stands at the end of the step, for the record."""

@@ -12,8 +12,16 @@ DESTROYED         nothing: the battalion no longer exists
 ================  ==========================================================================
 
 A state may also be entered again (a new objective while marching). Only the battalion's own
-verbs change its state, through :meth:`sim.agents.Battalion.state`'s check of this table; a
-change the table does not allow raises :class:`IllegalTransition`.
+verbs change its state, through :meth:`sim.agents.Battalion.become`, which checks this table
+(a change it does not allow raises :class:`IllegalTransition`) and logs each change as a
+``state`` event whose cause reads ``"old -> new: why"``.
+
+The state says what the battalion is doing on the ground. What it has been ordered to do
+(its task, a withdrawal or breakout, a pause to restock, a called-off attack to renew) and the
+ring round it (encircled) are its orders and its situation: each changes through a verb of its
+own that the mechanism logs as an event (``withdrawal``, ``breakout``, ``falls_back_for_supply``,
+``attack_stalled``, ``encircled``, ``broke_out``), and each combines with any state (a broken
+battalion may be encircled, a withdrawing one marches or holds its exit).
 """
 
 from __future__ import annotations

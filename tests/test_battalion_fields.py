@@ -39,7 +39,7 @@ def test_the_scan_finds_a_write_from_outside():
 
 def test_no_module_but_the_agent_writes_a_battalions_fields():
     fields = battalion_fields(changing_only=True)
-    assert {"state", "withdrawing", "encircled", "supply_days", "strength"} <= fields
+    assert {"_state", "withdrawing", "encircled", "supply_days", "strength"} <= fields
     found = {path.name: outside_writes(path.read_text(encoding="utf-8"), fields)
              for path in PACKAGE.glob("*.py") if path.name != "agents.py"}
     assert {name: writes for name, writes in found.items() if writes} == {}
@@ -59,10 +59,31 @@ def test_a_battalion_changes_state_only_as_the_transition_table_allows(scenario)
     model = OperationModel(scenario, rng=0)
     unit = model.battalions["az_712"]
     assert unit.state == UnitState.HOLDING
-    unit.state = UnitState.BROKEN
+    unit.become(UnitState.BROKEN, "a test")
     with pytest.raises(IllegalTransition, match="az_712: BROKEN -> MARCHING"):
-        unit.state = UnitState.MARCHING  # a broken battalion rallies before it marches again
+        unit.become(UnitState.MARCHING, "a test")  # a broken battalion rallies first
     unit.lose("killed", unit.strength)
     assert unit.state == UnitState.DESTROYED
     with pytest.raises(IllegalTransition, match="DESTROYED -> HOLDING"):
-        unit.state = UnitState.HOLDING
+        unit.become(UnitState.HOLDING, "a test")
+
+
+def test_every_change_of_state_is_an_event_with_its_cause(scenario):
+    from sim.model import OperationModel
+    from sim.states import UnitState
+
+    model = OperationModel(scenario, rng=0)
+    unit = model.battalions["az_712"]
+    unit.become(UnitState.HOLDING, "already holding")  # no change, no event
+    unit.become(UnitState.BROKEN, "losses 30%")
+    unit.rally()
+    changes = [e for e in model.events if e["event"] == "state" and e["unit"] == "az_712"]
+    assert [e["cause"] for e in changes] == ["holding -> broken: losses 30%",
+                                             "broken -> holding: rallied"]
+    model.run_for(40)
+    logged = [e for e in model.events if e["event"] == "state"]
+    assert logged, "a replay's battalions change state"
+    for event in logged:
+        old, _, rest = event["cause"].partition(" -> ")
+        new, _, why = rest.partition(": ")
+        assert UnitState(old) != UnitState(new) and why

@@ -98,7 +98,7 @@ def test_each_engagement_draws_its_own_breakpoint(scenario):
     draws = []
     for _ in range(20000):
         unit.breakpoint = 0.01  # a timid first battle does not make a timid battalion
-        unit.state = UnitState.BROKEN
+        unit.become(UnitState.BROKEN, "a test")
         unit.rally()
         draws.append(unit.breakpoint)
     expected = P.breakpoint_median * P.rallied_breakpoint_factor
