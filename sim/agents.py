@@ -9,6 +9,8 @@ personnel is conserved: strength + every loss = men who ever joined the battalio
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 from mesa.discrete_space import CellAgent, FixedAgent
 
@@ -17,6 +19,7 @@ from .movement import leg_time_h
 from .routing import NO_PATH
 from .scenario import Posture, Quality, Task, UnitType
 from .states import UnitState, check_transition
+from .weapons import Armament
 
 LOSS_CAUSES = ("killed", "wounded", "missing", "cold_injured", "cold_dead", "avalanche_dead")
 DEATH_CAUSES = ("killed", "cold_dead", "avalanche_dead")
@@ -36,11 +39,13 @@ class Battalion(CellAgent):
         winter_equipment: share of a full cold-weather kit, 0-1.
         oversnow_gear: whether it has skis or snowshoes.
         cell: the grid cell where it enters.
+        armament: the lethality of its weapons (:mod:`sim.weapons`); None in a scenario that
+            lists no weapons, where its power is its men.
     """
 
     def __init__(self, model, battalion_id: str, name: str, side: str, unit_type: UnitType,
                  strength: int, quality: Quality, winter_equipment: float, oversnow_gear: bool,
-                 cell):
+                 cell, armament: Armament | None = None):
         super().__init__(model)
         self.battalion_id = battalion_id
         self.name = name
@@ -51,6 +56,7 @@ class Battalion(CellAgent):
         self.quality = quality
         self.winter_equipment = winter_equipment
         self.oversnow_gear = oversnow_gear
+        self.armament = armament
         self.losses = dict.fromkeys(LOSS_CAUSES, 0)
         self._state = check_transition(None, UnitState.HOLDING, battalion_id)
         self.task: Task | None = None
@@ -283,9 +289,12 @@ class Battalion(CellAgent):
             self.receive_task(self.task)
 
     def abandon_heavy_equipment(self) -> None:
-        """Guns or vehicles that cannot get out are left behind; the crews go on foot."""
+        """Guns or vehicles that cannot get out are left behind; the crews go on foot with
+        their personal and portable weapons."""
         self.unit_type = UnitType.INFANTRY
         self.quality = Quality.POOR
+        if self.armament is not None:
+            self.armament = replace(self.armament, armour=0.0, indirect=0.0, reach_km=0.0)
         self.model.log_event("equipment_abandoned", unit=self.battalion_id,
                              cause="no road out for the guns",
                              place=self.model.place_name(self.coordinate))

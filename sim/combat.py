@@ -10,10 +10,13 @@ in HerrTom/OPORD-QJM; CDB90).
   Dupuy's size factor (small forces lose faster) taken at the size of the whole engagement
   (both sides in contact), so that the casualty exchange follows the force ratio almost
   linearly, as the CDB90 fit finds (ln(A_cas/D_cas) = 0.07-0.23 ln(A/D), §2.1).
-* Combat power: men x troop quality (QJM morale factor) x posture and terrain (defender) x
+* Combat power: the lethality of a battalion's weapons (Dupuy's OLIs, :mod:`sim.weapons`; in a
+  scenario that lists no weapons, its men), each class of weapon times its QJM terrain and
+  weather factor, x troop quality (QJM morale factor) x posture and terrain (defender) x
   weather (attacker) x supply x fatigue (verity 8: the ability to inflict casualties declines
   with each day in combat) x surprise (the surprising attacker's QJM operational mobility).
-* Artillery and rockets in range multiply the casualties inflicted so that they take their
+* Guns and rocket launchers fire indirectly: those in range of an engagement (their weapons'
+  effective range) multiply the casualties inflicted so that they take their
   sourced share of them (47-69 % in WWII, §2.3).
 * Casualties are drawn from the model's random generator and split into killed, wounded and
   missing or captured.
@@ -173,7 +176,8 @@ class CombatResolver:
     def power(self, unit, attacking: bool, cell_class: str, weather: str) -> float:
         """Combat power of a battalion in this step's circumstances."""
         p = self.p
-        value = unit.strength * p.quality_factor[unit.quality.value]
+        value = self.weapons_power(unit, cell_class, weather) * p.quality_factor[
+            unit.quality.value]
         if attacking:
             value *= getattr(p, f"weather_attack_{weather}")
             if unit.surprise_level is not None:
@@ -187,21 +191,48 @@ class CombatResolver:
         value *= max(p.fatigue_power_floor, 1.0 - p.fatigue_power_loss_per_day * unit.combat_days)
         if unit.broken:
             value *= p.broken_factor
-        if unit.unit_type.road_bound:
+        if unit.armament is None and unit.unit_type.road_bound:
             value *= p.gun_crew_power
         return value
+
+    def weapons_power(self, unit, cell_class: str, weather: str) -> float:
+        """What a battalion's weapons bring to a close fight where it stands (QJM).
+
+        Its infantry weapons, mortars and armour (Dupuy's OLIs, :mod:`sim.weapons`), each
+        class times its terrain and weather factor, in proportion to the men it has left. In a
+        scenario that lists no weapons, its men.
+        """
+        arms = unit.armament
+        if arms is None:
+            return float(unit.strength)
+        terrain, weather_f = self.p.weapon_terrain_factor, self.p.weapon_weather_factor
+        lethality = sum(getattr(arms, kind) * terrain[kind][cell_class] * weather_f[kind][weather]
+                        for kind in ("infantry", "artillery", "armour"))
+        return lethality * unit.strength / max(unit.joined, 1)
+
+    def gun_reach_km(self, gun) -> float:
+        """How far a battalion's guns or launchers reach (0: it has none that fire indirectly).
+
+        Its weapons' longest effective range; in a scenario that lists no weapons, the
+        scenario's range for its type.
+        """
+        if gun.armament is not None:
+            return gun.armament.reach_km if gun.armament.indirect > 0 else 0.0
+        if gun.unit_type == UnitType.ROCKET_ARTILLERY:
+            return self.p.rocket_range_km
+        if gun.unit_type == UnitType.ARTILLERY:
+            return self.p.artillery_range_km
+        return 0.0
 
     def artillery_support(self, side: str, target) -> float:
         """Support (0-1) a side's guns in range give against a target this step."""
         support = 0.0
         for gun in self.model.side_units(side):
-            if not gun.in_field or gun.unit_type not in (UnitType.ARTILLERY,
-                                                         UnitType.ROCKET_ARTILLERY):
+            if not gun.in_field:
                 continue
-            if gun.ammunition_days <= 0 or gun.broken:
+            reach = self.gun_reach_km(gun)
+            if not reach or gun.ammunition_days <= 0 or gun.broken:
                 continue
-            reach = (self.p.rocket_range_km if gun.unit_type == UnitType.ROCKET_ARTILLERY
-                     else self.p.artillery_range_km)
             if self.model.world.terrain.distance_km(gun.coordinate, target.coordinate) <= reach:
                 support += self.p.fire_units_per_engagement / max(1, gun.targets_this_step)
         return min(1.0, support)
@@ -298,11 +329,10 @@ class CombatResolver:
     def _count_gun_targets(self, units, contacts) -> None:
         engaged = [c.unit for c in contacts.values()]
         for gun in units:
-            if gun.unit_type not in (UnitType.ARTILLERY, UnitType.ROCKET_ARTILLERY):
+            reach = self.gun_reach_km(gun)
+            if not reach:
                 gun.aim_at(0)
                 continue
-            reach = (self.p.rocket_range_km if gun.unit_type == UnitType.ROCKET_ARTILLERY
-                     else self.p.artillery_range_km)
             gun.aim_at(sum(
                 1 for target in engaged if target.side != gun.side and
                 self.model.world.terrain.distance_km(gun.coordinate, target.coordinate) <= reach))

@@ -48,6 +48,7 @@ from .scenario import Scenario, Task
 from .states import UnitState
 from .supply import SupplyNetwork
 from .terrain import TerrainClass
+from .weapons import Armament, armament
 from .weather import Weather
 from .winter import apply_winter_attrition
 from .world import build_world
@@ -385,6 +386,14 @@ class OperationModel(mesa.Model):
 
     # ------------------------------------------------------------------ setup helpers
 
+    def armament_of(self, battalion_id: str) -> Armament | None:
+        """The lethality of a battalion's weapons; None if the scenario lists no weapons."""
+        spec = self.spec
+        if not spec.weapons:
+            return None
+        return armament(spec.battalion_equipment(battalion_id), spec.weapons, spec.vehicles,
+                        spec.parameters.combat.dispersion_factor)
+
     def deploy_battalion(self, battalion_id: str, cell: tuple[int, int],
                          reinforcement: bool = False) -> Battalion:
         """Put a battalion of the scenario on the map."""
@@ -393,7 +402,7 @@ class OperationModel(mesa.Model):
             self, battalion_id, spec.name, spec.side, spec.type, spec.strength,
             self.spec.battalion_quality(battalion_id),
             self.spec.battalion_winter_equipment(battalion_id), spec.oversnow_gear,
-            self.grid[cell],
+            self.grid[cell], armament=self.armament_of(battalion_id),
         )
         self.battalions[battalion_id] = unit
         if reinforcement:

@@ -450,7 +450,31 @@ class CombatParameters(ParameterGroup):
         "its side (patrols). Assumption.")
     gun_crew_power: float = Field(
         0.2, gt=0, le=1, description="close-combat power of an artillery or rocket unit's men "
-        "relative to riflemen. Assumption: crews with personal weapons only.")
+        "relative to riflemen, in a scenario that lists no weapons (where power is men). "
+        "Assumption: crews with personal weapons only.")
+    dispersion_factor: float = Field(
+        4000.0, gt=0, description="Dupuy's dispersion factor of the era, dividing a weapon's "
+        "theoretical into its operational lethality: 3,000 for 1939-45, 4,000 for 1973 "
+        "(*Numbers, Predictions and War*, Appendix A). It scales every weapon alike.")
+    weapon_terrain_factor: dict[str, dict[str, float]] = Field(
+        default_factory=lambda: {
+            "infantry": {"WATER": 1.0, "FLAT_BARE": 1.0, "ROLLING_MIXED": 0.9,
+                         "RUGGED_MIXED": 0.7, "RUGGED_BARE": 0.8, "URBAN": 0.8},
+            "artillery": {"WATER": 1.0, "FLAT_BARE": 1.0, "ROLLING_MIXED": 0.9,
+                          "RUGGED_MIXED": 0.8, "RUGGED_BARE": 0.9, "URBAN": 0.9},
+            "armour": {"WATER": 1.0, "FLAT_BARE": 1.0, "ROLLING_MIXED": 0.8,
+                       "RUGGED_MIXED": 0.4, "RUGGED_BARE": 0.5, "URBAN": 0.7}},
+        description="QJM terrain factors on each class of weapon where it fights: r_n "
+        "infantry weapons, r_wg artillery (its mortars), r_wt tanks and armoured vehicles "
+        "(§2.2), by terrain class.")
+    weapon_weather_factor: dict[str, dict[str, float]] = Field(
+        default_factory=lambda: {
+            "infantry": {"fair": 1.0, "light": 1.0, "heavy": 1.0},
+            "artillery": {"fair": 0.9, "light": 1.0, "heavy": 0.8},
+            "armour": {"fair": 0.9, "light": 0.7, "heavy": 0.5}},
+        description="QJM weather factors on each class of weapon in extreme cold: h_wg "
+        "artillery, h_wt tanks (dry, light and heavy precipitation, §2.2); infantry weapons "
+        "have none.")
     surprise_defender_casualty: float = Field(
         1.2, ge=1, description="casualty factor of a defender in its first contact (minor "
         "surprise): QJM x1.2 (§2.2).")
@@ -482,11 +506,12 @@ class CombatParameters(ParameterGroup):
         "support an engagement: WWII Pacific 47 % (ETO 64 %, MTO 69 %; §2.3); the lowest, for "
         "mountains where observation and ammunition are short.")
     artillery_range_km: float | None = Field(
-        None, gt=0, description="km; range of the scenario's gun artillery. A fact of the "
-        "weapons: no default, a scenario with artillery states it with its source.")
+        None, gt=0, description="km; range of the scenario's gun artillery, in a scenario that "
+        "lists no weapons (else each battalion's guns reach their effective range). A fact of "
+        "the weapons: no default, a scenario with artillery states it with its source.")
     rocket_range_km: float | None = Field(
-        None, gt=0, description="km; range of the scenario's rocket artillery. A fact of the "
-        "weapons: no default, a scenario with rocket artillery states it with its source.")
+        None, gt=0, description="km; range of the scenario's rocket artillery, in a scenario "
+        "that lists no weapons (as artillery_range_km).")
     fire_units_per_engagement: float = Field(
         1.0, gt=0, description="engagements one artillery battalion can support fully; more "
         "engagements share its fire. Assumption.")

@@ -1,9 +1,11 @@
 """Scenario files: TOML in, a validated :class:`Scenario` out, or one clear error.
 
 A scenario holds the theatre (terrain file, extent, cell size), the named places, the road
-network, the sides and their plans, the battalions, the depots, the clock (start date, step
-length, duration) and any parameter overrides. A file may ``extends = "base.toml"`` another and
-give only what changes; tables merge key by key, lists are replaced whole.
+network, the sides and their plans, the battalions and their equipment, the weapons and
+vehicles with their characteristics, the depots, the clock (start date, step length, duration)
+and any parameter overrides. A file may ``extends = "base.toml"`` another (or a list of them,
+merged in order) and give only what changes; tables merge key by key, lists are replaced
+whole.
 
 Every problem is reported as :class:`ScenarioError`, naming the file, the key, the value and
 what was expected; the command line prints it without a traceback.
@@ -266,6 +268,57 @@ class Side(Strict):
     plan: Plan = Plan()
 
 
+class Weapon(Strict):
+    """A weapon's characteristics, as Dupuy's lethality index takes them (:mod:`sim.weapons`)."""
+
+    name: str
+    category: Literal["small_arms", "machine_gun", "antitank", "heavy_weapon", "mortar",
+                      "artillery", "rocket_artillery"]
+    kind: Literal["gun", "mortar", "rocket", "missile"] = "gun"
+    fire: Literal["individual", "crew", "by_calibre"] = Field(
+        description="how its rate of fire counts: an individual weapon's cyclic rate, a crew's "
+        "practical rate, or Dupuy's table by calibre")
+    rate_of_fire_per_min: float = Field(0.0, ge=0, le=10000)
+    calibre_mm: float = Field(gt=0, le=1000)
+    targets_per_strike: float = Field(0.0, ge=0, le=100000,
+                                      description="0: Dupuy's table by calibre")
+    incapacitating_effect: float = Field(1.0, gt=0, le=1)
+    effective_range_m: float = Field(gt=0, le=100000)
+    muzzle_velocity_m_s: float = Field(gt=0, le=3000)
+    accuracy: float = Field(gt=0, le=1)
+    reliability: float = Field(gt=0, le=1)
+    barrels: int = Field(1, ge=1, le=100)
+    charges: int = Field(0, ge=0, le=20)
+    guidance: Literal["none", "command", "wire", "radar", "beam", "fire_and_forget"] = "none"
+    self_propelled: Literal["no", "open", "enclosed"] = "no"
+    source: str = ""
+
+
+class Vehicle(Strict):
+    """An armoured vehicle's characteristics, as Dupuy's lethality index takes them."""
+
+    name: str
+    kind: Literal["tank", "ifv", "apc"]
+    weapons: list[str] = Field(min_length=1, description="weapon ids, the main weapon first")
+    road_speed_kmh: float = Field(gt=0, le=200)
+    radius_km: float = Field(gt=0, le=5000)
+    weight_t: float = Field(gt=0, le=200)
+    fire_control: float = Field(gt=0, le=1.5)
+    main_rounds: float = Field(gt=0, le=100000)
+    running_gear: Literal["tracked", "half_track", "wheeled"] = "tracked"
+    amphibious: Literal["no", "snorkel", "amphibious"] = "no"
+    source: str = ""
+
+
+class Organisation(Strict):
+    """Equipment per ``men`` men (a table of organisation and equipment), scaled to a
+    battalion's strength."""
+
+    men: int = Field(100, gt=0)
+    equipment: dict[str, float] = Field(min_length=1)
+    source: str = ""
+
+
 class Battalion(Strict):
     """A battalion: its side, type, strength and where it starts.
 
@@ -283,6 +336,9 @@ class Battalion(Strict):
     quality: Quality | None = None
     winter_equipment: float | None = Field(None, ge=0, le=1)
     oversnow_gear: bool = False
+    equipment: dict[str, float] | str | None = Field(
+        None, description="weapons and vehicles it has (id -> number), or the id of an "
+        "organisation scaled to its strength")
     note: str = ""
 
 
@@ -367,6 +423,9 @@ class Scenario(Strict):
     sides: dict[str, Side] = Field(min_length=1)
     battalions: dict[str, Battalion] = Field(min_length=1)
     depots: dict[str, Depot] = Field(default_factory=dict)
+    weapons: dict[str, Weapon] = Field(default_factory=dict)
+    vehicles: dict[str, Vehicle] = Field(default_factory=dict)
+    organisations: dict[str, Organisation] = Field(default_factory=dict)
     weather: WeatherSettings = WeatherSettings()
     parameters: Parameters = Parameters()
     record: Path | None = None
@@ -402,6 +461,15 @@ class Scenario(Strict):
             return b.winter_equipment
         return self.sides[b.side].winter_equipment
 
+    def battalion_equipment(self, battalion_id: str) -> dict[str, float]:
+        """What a battalion has (id -> number): its own list, or its organisation's scaled to
+        its strength; empty when the scenario lists no weapons."""
+        b = self.battalions[battalion_id]
+        if isinstance(b.equipment, str):
+            org = self.organisations[b.equipment]
+            return {item: n * b.strength / org.men for item, n in org.equipment.items()}
+        return dict(b.equipment or {})
+
     def reinforcement_ids(self) -> set[str]:
         """Battalions that arrive later (or whose cancelled arrival keeps them away)."""
         return {b for side in self.sides.values() for r in side.plan.reinforcements
@@ -434,9 +502,41 @@ class Scenario(Strict):
         for road_id, road in self.roads.items():
             for i, node in enumerate(road.nodes):
                 need(self.places, node, f"roads.{road_id}.nodes[{i}]", "places")
+        arsenal = {**self.weapons, **self.vehicles}
+        for vid, v in self.vehicles.items():
+            for i, w in enumerate(v.weapons):
+                need(self.weapons, w, f"vehicles.{vid}.weapons[{i}]", "weapons")
+        for oid, org in self.organisations.items():
+            for item, n in org.equipment.items():
+                need(arsenal, item, f"organisations.{oid}.equipment", "weapons and vehicles")
+                if not 0 <= n <= 100000:
+                    problems.append(f"organisations.{oid}.equipment.{item} = {n}: expected a "
+                                    "number from 0 to 100,000")
         for bid, b in self.battalions.items():
             need(self.sides, b.side, f"battalions.{bid}.side", "sides")
             need(self.places, b.start, f"battalions.{bid}.start", "places")
+            if isinstance(b.equipment, str):
+                need(self.organisations, b.equipment, f"battalions.{bid}.equipment",
+                     "organisations")
+            elif b.equipment:
+                for item, n in b.equipment.items():
+                    need(arsenal, item, f"battalions.{bid}.equipment", "weapons and vehicles")
+                    if not 0 <= n <= 100000:
+                        problems.append(f"battalions.{bid}.equipment.{item} = {n}: expected a "
+                                        "number from 0 to 100,000")
+            if self.weapons and b.enabled and not b.equipment:
+                problems.append(f"battalions.{bid}.equipment: not given; expected what it "
+                                "fights with (the scenario lists weapons, so every battalion "
+                                "needs its equipment or an organisation)")
+            elif (self.weapons and b.enabled and b.type in (UnitType.ARTILLERY,
+                                                           UnitType.ROCKET_ARTILLERY)
+                  and not problems and not any(
+                      item in self.weapons and self.weapons[item].category in (
+                          "artillery", "rocket_artillery")
+                      for item in self.battalion_equipment(bid))):
+                problems.append(f"battalions.{bid}.equipment: a battalion of type "
+                                f"{b.type.value!r} with no artillery or rocket weapon; expected "
+                                "its guns or launchers")
         for did, d in self.depots.items():
             need(self.sides, d.side, f"depots.{did}.side", "sides")
             need(self.places, d.place, f"depots.{did}.place", "places")
@@ -517,6 +617,8 @@ class Scenario(Strict):
                     "theatre's climate and passes, with their sources (facts of the theatre have "
                     "no default; see scenarios/kalbajar_theatre.toml)")
         guns = {b.type for b in self.battalions.values() if b.enabled}
+        if self.weapons:
+            guns = set()  # guns reach as far as their weapons' effective range
         for unit_type, key in ((UnitType.ARTILLERY, "artillery_range_km"),
                                (UnitType.ROCKET_ARTILLERY, "rocket_range_km")):
             if unit_type in guns and getattr(self.parameters.combat, key) is None:
@@ -623,12 +725,18 @@ def _read_with_extends(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
         theatre["terrain_file"] = str((path.parent / theatre["terrain_file"]).resolve())
     if isinstance(raw.get("record"), str):
         raw["record"] = str((path.parent / raw["record"]).resolve())
-    base_name = raw.pop("extends", None)
-    if base_name is None:
+    base_names = raw.pop("extends", None)
+    if base_names is None:
         return raw
-    if not isinstance(base_name, str):
-        raise ScenarioError(f"{path}: extends = {base_name!r}: expected a path to a scenario file")
-    base = _read_with_extends(path.parent / base_name, seen + (resolved,))
+    if isinstance(base_names, str):
+        base_names = [base_names]
+    if not (isinstance(base_names, list) and base_names
+            and all(isinstance(n, str) and n for n in base_names)):
+        raise ScenarioError(f"{path}: extends = {base_names!r}: expected a path to a scenario "
+                            "file, or a list of them (merged in order)")
+    base: dict[str, Any] = {}
+    for base_name in base_names:
+        base = _merge(base, _read_with_extends(path.parent / base_name, seen + (resolved,)))
     if "name" not in raw:
         base.pop("name", None)
     return _merge(base, raw)

@@ -17,8 +17,13 @@ BASE = HISTORICAL.read_text()
 def write(tmp_path: Path, text: str, name: str = "bad.toml") -> Path:
     path = tmp_path / name
     path.write_text(text.replace('"../data/terrain/', f'"{ROOT}/data/terrain/').replace(
-        'extends = "kalbajar_theatre.toml"', f'extends = "{ROOT}/scenarios/kalbajar_theatre.toml"'))
+        '"kalbajar_theatre.toml"', f'"{ROOT}/scenarios/kalbajar_theatre.toml"').replace(
+        '"soviet_arsenal.toml"', f'"{ROOT}/scenarios/soviet_arsenal.toml"'))
     return path
+
+
+THEATRE_LINE = ('    "kalbajar_theatre.toml",  # the theatre\'s climate, winds and passes, with their '
+                'sources\n')
 
 
 def test_historical_scenario_loads_with_its_order_of_battle(scenario):
@@ -144,17 +149,25 @@ def test_a_road_is_secured_in_defence_between_road_nodes(tmp_path):
 
 
 def test_a_theatre_without_its_climate_is_an_error_naming_the_missing_facts(tmp_path):
-    path = write(tmp_path, BASE.replace('extends = "kalbajar_theatre.toml"', ""))
+    assert THEATRE_LINE in BASE
+    path = write(tmp_path, BASE.replace(THEATRE_LINE, ""))
     expect_error(path, "parameters.weather: reference_height_m, january_mean_c",
                  "facts of the theatre have no default")
-    dry = BASE.replace('extends = "kalbajar_theatre.toml"', "").replace(
+    dry = BASE.replace(THEATRE_LINE, "").replace(
         "[weather]\nenabled = true", "[weather]\nenabled = false")
     load_scenario(write(tmp_path, dry, "dry.toml"))  # without weather no climate is needed
 
 
-def test_guns_without_their_range_are_an_error(tmp_path):
-    path = write(tmp_path, BASE.replace("rocket_range_km = 20.0", ""))
-    expect_error(path, "parameters.combat.rocket_range_km not given", "rocket artillery")
-    disabled = BASE.replace("rocket_range_km = 20.0", "").replace(
-        'type = "rocket_artillery"', 'type = "rocket_artillery"\nenabled = false')
-    load_scenario(write(tmp_path, disabled, "no_grad.toml"))  # no launcher, no range needed
+def test_guns_without_their_range_are_an_error_where_no_weapons_are_listed(tmp_path):
+    """Without a weapons table a gun's reach is the scenario's; with one, its weapons'."""
+    posts = (ROOT / "tests" / "data" / "winter_posts.toml").read_text(encoding="utf-8")
+    posts = posts.replace('"../../', f'"{ROOT}/')
+    assert "artillery_range_km = 15.0" in posts
+    path = tmp_path / "posts.toml"
+    path.write_text(posts.replace("artillery_range_km = 15.0", ""), encoding="utf-8")
+    expect_error(path, "parameters.combat.artillery_range_km not given", "artillery")
+    disabled = posts.replace("artillery_range_km = 15.0", "").replace(
+        'type = "artillery"', 'type = "artillery"\nenabled = false')
+    (tmp_path / "no_guns.toml").write_text(disabled, encoding="utf-8")
+    load_scenario(tmp_path / "no_guns.toml")  # no guns, no range needed
+    assert "rocket_range_km" not in BASE  # the historical guns reach their weapons' range
