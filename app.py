@@ -56,7 +56,8 @@ STEPS_PER_DAY = round(24 / HISTORICAL.step_hours)
 MAP_FIGSIZE = (6.2, 6.2)
 MAP_DPI = 90
 MAP_SYMBOL_HEIGHT_PT = 10.0
-LOSS_STYLES = {"dead": "-", "cold_dead": "--", "cold_injured": ":", "avalanche_dead": "-."}
+LOSS_STYLES = {"dead": "-", "cold_dead": "--", "hypothermia_dead": (0, (5, 1, 1, 1)),
+               "cold_injured": ":", "avalanche_dead": "-."}
 LOSS_CAUSE_OF = {f"{side_id}_{cause}": cause
                  for side_id in HISTORICAL.sides for cause in LOSS_STYLES}
 
@@ -199,7 +200,8 @@ def SituationReport(model: OperationModel):
         "men in the ranks": [totals[s]["alive"] for s in spec.sides],
         "joined": [totals[s]["initial"] + totals[s]["reinforcements"] for s in spec.sides],
         "dead (all causes)": [totals[s]["dead"] for s in spec.sides],
-        "cold dead": [totals[s]["cold_dead"] for s in spec.sides],
+        "dead of cold injuries": [totals[s]["cold_dead"] for s in spec.sides],
+        "dead of hypothermia": [totals[s]["hypothermia_dead"] for s in spec.sides],
         "cold injured": [totals[s]["cold_injured"] for s in spec.sides],
         "encircled battalions": [len(encircled[s]) for s in spec.sides],
     }

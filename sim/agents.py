@@ -21,8 +21,9 @@ from .scenario import Posture, Quality, Task, UnitType
 from .states import UnitState, check_transition
 from .weapons import Armament
 
-LOSS_CAUSES = ("killed", "wounded", "missing", "cold_injured", "cold_dead", "avalanche_dead")
-DEATH_CAUSES = ("killed", "cold_dead", "avalanche_dead")
+LOSS_CAUSES = ("killed", "wounded", "missing", "cold_injured", "cold_dead", "hypothermia_dead",
+               "avalanche_dead")
+DEATH_CAUSES = ("killed", "cold_dead", "hypothermia_dead", "avalanche_dead")
 
 
 class Battalion(CellAgent):
@@ -96,6 +97,9 @@ class Battalion(CellAgent):
         self.temperature_c = float("nan")
         self.wind_ms = float("nan")
         self.snow_depth_m = 0.0
+        self.heat_debt_j_m2 = 0.0  # the men's heat debt (sim.hypothermia)
+        self.worst_heat_debt_j_m2 = 0.0  # the deepest so far: those it would kill are dead
+        self.shivering_hours = 0.0  # hours into the fading of their shivering
 
     # ------------------------------------------------------------------ properties
 
@@ -143,6 +147,11 @@ class Battalion(CellAgent):
     def cold_dead(self) -> int:
         """Men dead of cold."""
         return self.losses["cold_dead"]
+
+    @property
+    def hypothermia_dead(self) -> int:
+        """Men dead of hypothermia."""
+        return self.losses["hypothermia_dead"]
 
     @property
     def avalanche_dead(self) -> int:
@@ -544,6 +553,13 @@ class Battalion(CellAgent):
     def feel_weather(self, temperature_c: float, wind_ms: float, snow_depth_m: float) -> None:
         """The weather where it stands at the end of the step, for the record."""
         self.temperature_c, self.wind_ms, self.snow_depth_m = temperature_c, wind_ms, snow_depth_m
+
+    def endure_cold(self, heat_debt_j_m2: float, worst_heat_debt_j_m2: float,
+                    shivering_hours: float) -> None:
+        """The men's heat debt, the deepest it has been and how long they have shivered."""
+        self.heat_debt_j_m2 = heat_debt_j_m2
+        self.worst_heat_debt_j_m2 = worst_heat_debt_j_m2
+        self.shivering_hours = shivering_hours
 
     # ------------------------------------------------------------------ winter
 

@@ -140,7 +140,7 @@ class OperationModel(mesa.Model):
                 name: name for name in (
                     "battalion_id", "side", "x", "y", "strength", "status", "km_marched",
                     "temperature_c", "wind_ms", "snow_depth_m", "cold_injured", "cold_dead",
-                    "avalanche_dead")
+                    "hypothermia_dead", "avalanche_dead", "heat_debt_j_m2")
             }},
         )
         self.collect()
@@ -446,7 +446,7 @@ class OperationModel(mesa.Model):
             reporters[f"{side}_dead"] = lambda m, s=side: m.collected_totals[s]["dead"]
             reporters[f"{side}_units_marching"] = lambda m, s=side: sum(
                 u.state == UnitState.MARCHING for u in m.side_units(s))
-            for cause in ("cold_injured", "cold_dead", "avalanche_dead"):
+            for cause in ("cold_injured", "cold_dead", "hypothermia_dead", "avalanche_dead"):
                 reporters[f"{side}_{cause}"] = lambda m, s=side, c=cause: m.collected_totals[s][c]
             reporters[f"{side}_supply_need_t_per_day"] = lambda m, s=side: (
                 m.collected_totals[s]["alive"] * m.spec.parameters.supply.kg_per_man_day / 1000.0)

@@ -316,6 +316,67 @@ class ColdParameters(ParameterGroup):
         "dead (S7; derived_cold_share_episode 0.44).")
 
 
+class HypothermiaParameters(ParameterGroup):
+    """Hypothermia as a heat debt (:mod:`sim.hypothermia`; ``combat_science.md`` §3.2b).
+
+    Skin temperature, lethal debt, greatest shivering and its endurance are fitted to the
+    predicted survival times of Tikuisis (1995) for a sedentary man (nude in calm air at -30 to
+    0 degC; two loose layers in a 5 km/h wind at -50 to -20 degC): the fit reproduces all eight
+    within 2 %, and the table's "> 24 h" at +10 and -10 degC.
+    """
+
+    skin_temperature_c: float = Field(
+        28.4, gt=0, lt=40, description="degC; mean skin temperature of a man losing heat to the "
+        "cold. Fitted to Tikuisis (1995), §3.2b.")
+    lethal_heat_debt_mj_m2: float = Field(
+        2.04, gt=0, description="MJ/m2 of body surface; heat debt at which the median man dies "
+        "(deep core near 30 degC). Fitted to Tikuisis (1995), §3.2b.")
+    lethal_debt_spread: float = Field(
+        0.25, gt=0, le=2, description="lognormal spread (sd of the log) of the lethal debt from "
+        "man to man. Assumption: the CESM gives survival times as a distribution (§3.2b).")
+    resting_heat_w_m2: float = Field(
+        58.0, gt=0, description="W/m2; heat made at rest: 1 met (ISO 8996).")
+    shivering_max_w_m2: float = Field(
+        164.0, ge=0, description="W/m2; greatest extra heat from shivering (about 2.8 met). "
+        "Fitted to Tikuisis (1995), §3.2b.")
+    shivering_endurance_h: float = Field(
+        24.4, gt=0, description="h; time for shivering to fade to 1/e in a fed, rested man: "
+        "shivering lasts while the body has fuel. Fitted to Tikuisis (1995), §3.2b.")
+    unfed_endurance_factor: float = Field(
+        0.5, gt=0, le=1, description="share of the shivering endurance left to men without food. "
+        "Assumption: hunger and exhaustion shorten shivering (§3.2b).")
+    marching_heat_w_m2: float = Field(
+        232.0, gt=0, description="W/m2; heat made marching with a load: 4 met (ISO 8996's "
+        "walking with a load); marching men make 3-5 times the resting heat (§3.2b).")
+    radiative_w_m2k: float = Field(
+        4.7, gt=0, description="W/m2 K; radiative heat-transfer coefficient of a clothed man "
+        "(ISO 9920).")
+    convective_w_m2k: float = Field(
+        8.3, gt=0, description="W/m2 K per sqrt(m/s); convective coefficient of the air layer, "
+        "h_c = 8.3 sqrt(wind) (Kerslake 1972).")
+    calm_wind_ms: float = Field(
+        0.28, gt=0, description="m/s; the least air movement round a man: 1 km/h, the calm air "
+        "of Tikuisis's table (§3.2b).")
+    no_kit_clo: float = Field(
+        1.0, gt=0, description="clo; ordinary field uniform with underwear, no winter kit. "
+        "Assumption after ISO 9920's working ensembles (about 1 clo).")
+    full_kit_clo: float = Field(
+        3.0, gt=0, description="clo; full winter kit: padded jacket and trousers, greatcoat, "
+        "felt boots. Assumption between ISO 9920's winter ensembles (2-2.5 clo) and arctic "
+        "clothing (about 4 clo, Burton & Edholm 1955).")
+    wet_clothing_factor: float = Field(
+        0.7, gt=0, le=1, description="share of its insulation clothing keeps when wet with "
+        "falling snow at a halt in the open. Assumption: wet clothing conducts heat away (TC "
+        "21-3 'keep it dry').")
+    fed_refuel_h_per_h: float = Field(
+        1.0, ge=0, description="hours of shivering whose fuel meals give back per hour, for "
+        "men with food. Assumption: a ration replaces what a day's shivering burns, so fed "
+        "men keep shivering and those who die are the unfed and exhausted (§3.2b).")
+    rewarm_w_m2: float = Field(
+        100.0, ge=0, description="W/m2; heat debt paid back under a roof or by a stove. "
+        "Assumption.")
+
+
 class AvalancheParameters(ParameterGroup):
     """Avalanche hazard per cell (``combat_science.md`` §3.5)."""
 
@@ -628,6 +689,7 @@ class Parameters(ParameterGroup):
     movement: MovementParameters = MovementParameters()
     weather: WeatherParameters = WeatherParameters()
     cold: ColdParameters = ColdParameters()
+    hypothermia: HypothermiaParameters = HypothermiaParameters()
     avalanche: AvalancheParameters = AvalancheParameters()
     combat: CombatParameters = CombatParameters()
     morale: MoraleParameters = MoraleParameters()

@@ -20,7 +20,8 @@ from .scoring import casualty_values
 
 CAUSES = {  # cumulative series per side -> label, line style
     "killed": ("combat and its wounds", "-"),
-    "cold_dead": ("cold", "--"),
+    "cold_dead": ("cold injuries", "--"),
+    "hypothermia_dead": ("hypothermia", "-."),
     "avalanche_dead": ("avalanches", ":"),
 }
 SIDE_COLOURS = ["#1f5fbf", "#c8102e", "#2e7d32", "#6a1b9a"]
@@ -39,7 +40,10 @@ def losses_over_time(timeseries: pd.DataFrame, band: tuple[float, float] = (0.05
     frame = timeseries.copy()
     frame["date"] = pd.to_datetime(frame["date"])
     for side in sides:
+        if f"{side}_hypothermia_dead" not in frame:
+            frame[f"{side}_hypothermia_dead"] = 0
         frame[f"{side}_killed"] = (frame[f"{side}_dead"] - frame[f"{side}_cold_dead"]
+                                   - frame[f"{side}_hypothermia_dead"]
                                    - frame[f"{side}_avalanche_dead"])
     fig = Figure(figsize=(6 * len(sides), 4.2), layout="constrained")
     axes = np.atleast_1d(fig.subplots(1, len(sides), sharey=True))

@@ -254,7 +254,10 @@ def casualty_values(summary: pd.DataFrame, target: CasualtyTarget) -> pd.Series:
     """Each run's value of a casualty measure, from a table of flat rows (:func:`flat_row`)."""
     if target.measure == "cold_share":
         dead = summary[f"{target.side}_dead"].astype(float)
-        return (summary[f"{target.side}_cold_dead"] / dead.where(dead > 0)).fillna(0.0)
+        cold = summary[f"{target.side}_cold_dead"].astype(float)
+        if f"{target.side}_hypothermia_dead" in summary:
+            cold = cold + summary[f"{target.side}_hypothermia_dead"]
+        return (cold / dead.where(dead > 0)).fillna(0.0)
     return summary[f"{target.side}_{target.measure}"].astype(float)
 
 

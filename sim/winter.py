@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import avalanche, cold
+from . import avalanche, cold, hypothermia
 
 
 def apply_winter_attrition(model) -> None:
@@ -30,6 +30,7 @@ def apply_winter_attrition(model) -> None:
             unit.feel_weather(temperature, wind, snow)
         if model.spec.weather.cold_injury:
             cold_injuries(model, units, lengths, air_c, wind_ms, step_hours)
+            hypothermia_deaths(model, units, lengths, cells, air_c, wind_ms, step_hours)
         if model.spec.weather.avalanches:
             avalanches(model, units, cells, lengths, air_c, step_hours)
     for unit in units:
@@ -59,6 +60,55 @@ def cold_injuries(model, units, lengths, air_c, wind_ms, step_hours) -> None:
         if hurt:
             unit.lose("cold_dead", died)
             unit.lose("cold_injured", hurt - died)
+
+
+def hypothermia_deaths(model, units, lengths, cells, air_c, wind_ms, step_hours) -> None:
+    """The men's heat debt through the step, and the deaths it brings (:mod:`sim.hypothermia`).
+
+    The step's marching hours are spent at the cell crossed where the body loses heat fastest,
+    making the heat of marching; its resting hours where the battalion stands, the exposed
+    share of them (:func:`sim.cold.rest_exposure_share`: a village, a dug-in position or the
+    open) sitting still and shivering, in clothing wet with any snow falling there, the rest
+    under a roof or by a stove, paying the debt back. Shivering fades faster without food
+    and with exhaustion; meals give its fuel back. Those whose lethal debt the step's deepest debt passes die.
+    """
+    p, cold_p = model.spec.parameters.hypothermia, model.spec.parameters.cold
+    (march_hours, sheltered, dug_in, strength, equipment, supplied, fatigue, debt, worst,
+     shivered) = np.array([(u.march_hours_step, u.sheltered, u.dug_in, u.strength,
+                            u.winter_equipment, u.supplied, u.fatigue_days, u.heat_debt_j_m2,
+                            u.worst_heat_debt_j_m2, u.shivering_hours)
+                           for u in units], dtype=float).T
+    ends = np.cumsum(lengths)
+    here = ends - 1
+    snowing = model.weather.precip_mm[tuple(axis[here] for axis in cells)] > 0
+    dry_clo = hypothermia.clothing_clo(equipment, False, p)
+    march_loss = np.maximum.reduceat(
+        hypothermia.heat_loss_w_m2(air_c, wind_ms, np.repeat(dry_clo, lengths), p), ends - lengths)
+    rest_loss = hypothermia.heat_loss_w_m2(
+        air_c[here], wind_ms[here], hypothermia.clothing_clo(equipment, snowing, p), p)
+    rest_hours = np.maximum(step_hours - march_hours, 0.0)
+    outdoors = rest_hours * cold.rest_exposure_share(sheltered != 0, dug_in != 0, cold_p)
+    exhaustion = np.minimum(cold_p.fatigue_max_loss,
+                            cold_p.fatigue_protection_loss_per_day * fatigue)
+    endurance = hypothermia.shivering_endurance_h(supplied != 0, exhaustion, p)
+    debt = np.maximum(0.0, debt + hypothermia.debt_gained(
+        march_hours, march_loss, p.marching_heat_w_m2, 0.0, endurance, p, shivering=False))
+    debt = np.maximum(0.0, debt + hypothermia.debt_gained(
+        outdoors, rest_loss, p.resting_heat_w_m2, shivered, endurance, p))
+    shivered = shivered + outdoors
+    deepest = np.maximum(worst, debt)
+    before, after = hypothermia.share_dead(worst, p), hypothermia.share_dead(deepest, p)
+    chance = np.clip((after - before) / np.maximum(1.0 - before, 1e-12), 0.0, 1.0)
+    dead = model.rng.binomial(strength.astype(np.int64), chance)
+    warm = rest_hours - outdoors
+    debt = np.maximum(0.0, debt - p.rewarm_w_m2 * warm * 3600.0)
+    shivered = np.where(supplied != 0,
+                        np.maximum(0.0, shivered - p.fed_refuel_h_per_h * step_hours), shivered)
+    for unit, died, owed, deep, hours in zip(units, dead.tolist(), debt.tolist(),
+                                             deepest.tolist(), shivered.tolist()):
+        unit.endure_cold(owed, deep, hours)
+        if died:
+            unit.lose("hypothermia_dead", died)
 
 
 def avalanches(model, units, cells, lengths, air_c, step_hours) -> None:

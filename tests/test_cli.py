@@ -19,7 +19,7 @@ def test_run_writes_summary_series_events_and_map(tmp_path):
     assert summary["start_date"] == "1993-12-15" and summary["end_date"] == "1994-01-04"
     for side in ("azerbaijan", "armenia"):
         for key in ("initial", "reinforcements", "alive", "dead", "wounded", "missing",
-                    "cold_injured", "cold_dead", "avalanche_dead"):
+                    "cold_injured", "cold_dead", "hypothermia_dead", "avalanche_dead"):
             assert key in summary["sides"][side]
     units = pd.read_parquet(out / "units.parquet")
     assert {"battalion", "side", "x", "y", "lat", "lon", "strength", "date"} <= set(units.columns)

@@ -55,17 +55,22 @@ def test_without_the_counteroffensive_the_omar_road_is_rarely_cut_in_february(ba
 
 def test_full_winter_gear_cuts_azerbaijani_cold_losses(base):
     geared = summaries(WHATIF / "full_winter_gear.toml")
-    cold = sum(s["sides"]["azerbaijan"]["cold_injured"] + s["sides"]["azerbaijan"]["cold_dead"]
-               for s in base)
-    cold_geared = sum(s["sides"]["azerbaijan"]["cold_injured"]
-                      + s["sides"]["azerbaijan"]["cold_dead"] for s in geared)
-    assert cold_geared < cold / 3
+    def cold_losses(summary):
+        side = summary["sides"]["azerbaijan"]
+        return side["cold_injured"] + side["cold_dead"] + side["hypothermia_dead"]
+
+    assert sum(map(cold_losses, geared)) < sum(map(cold_losses, base)) / 3
+    frozen = sum(s["sides"]["azerbaijan"]["hypothermia_dead"] for s in base)
+    frozen_geared = sum(s["sides"]["azerbaijan"]["hypothermia_dead"] for s in geared)
+    assert frozen_geared <= frozen / 2
 
 
 def test_an_autumn_start_costs_far_less_to_the_cold(base):
     autumn = summaries(WHATIF / "autumn_start.toml")
-    cold = sum(s["sides"]["azerbaijan"]["cold_dead"] for s in base)
-    cold_autumn = sum(s["sides"]["azerbaijan"]["cold_dead"] for s in autumn)
+    cold = sum(s["sides"]["azerbaijan"]["cold_dead"] + s["sides"]["azerbaijan"]["hypothermia_dead"]
+               for s in base)
+    cold_autumn = sum(s["sides"]["azerbaijan"]["cold_dead"]
+                      + s["sides"]["azerbaijan"]["hypothermia_dead"] for s in autumn)
     assert cold_autumn < cold / 2
 
 
