@@ -235,9 +235,10 @@ class Battalion(CellAgent):
     # ------------------------------------------------------------------ behaviour
 
     def receive_task(self, task: Task) -> None:
-        """Take a new task from the side's plan (a broken battalion takes it once rallied)."""
+        """Take a new task from the side's plan (a broken battalion takes it once rallied, one
+        pulled back to restock once restocked)."""
         self.task = task
-        if self.broken:
+        if self.broken or self.resupplying:
             return
         self.objective_cell = (self.model.guard_post(self) if task.secure_to
                                else self.model.world.places[task.objective])

@@ -373,3 +373,21 @@ def test_an_enemy_astride_a_road_into_its_country_cuts_the_battalions_beyond_it(
     assert any(e["event"] == "road_cut" and e["place"] == "omar_pass-kalbajar"
                and e["unit"] == "raider" and e["side"] == "blue" for e in model.events)
     assert model.battalions["ridge_post"].supply_path  # the pass itself stays blue's
+
+
+def test_a_battalion_pulled_back_to_restock_takes_a_new_task_only_once_restocked(scenario):
+    """New orders reach a battalion in a supply pause, but it marches only when restocked."""
+    from sim.scenario import Task
+
+    model = OperationModel(scenario, rng=0)
+    unit = model.battalions["az_701_4"]
+    unit.fall_back_for_supply("dashkasan")
+    base = model.world.places["dashkasan"]
+    assert unit.resupplying and unit.objective_cell == base
+    new_task = Task(objective="susuzluq", posture="attack")
+    unit.receive_task(new_task)
+    assert unit.task is new_task
+    assert unit.resupplying and unit.objective_cell == base  # it stays to restock
+    unit.end_supply_pause(resume=True)
+    assert not unit.resupplying
+    assert unit.objective_cell == model.world.places["susuzluq"]
