@@ -144,7 +144,8 @@ def test_batch_killed_with_sigkill_completes_on_restart(reference_batch, tmp_pat
 
 
 def test_interrupted_batch_keeps_what_finished(tmp_path):
-    command = batch_command(tmp_path, "--runs", "6", "--workers", "1", "--group", "1")
+    # far more runs than can finish before the interrupt, even on an idle machine
+    command = batch_command(tmp_path, "--runs", "40", "--workers", "1", "--group", "1")
     process = subprocess.Popen(command, start_new_session=True, stderr=subprocess.PIPE,
                                text=True)
     wait_for_stored_runs(tmp_path, 2)
@@ -153,7 +154,7 @@ def test_interrupted_batch_keeps_what_finished(tmp_path):
     assert process.returncode == 130, err
     assert "run the same command again" in err
     partial = pd.read_parquet(tmp_path / "summary.parquet")
-    assert 2 <= len(partial) < 12
+    assert 2 <= len(partial) < 80
 
 
 class FailingModel(runner.OperationModel):
