@@ -7,9 +7,10 @@ Toronto; ``combat_science.md`` §3.2b):
 * heat lost through clothing and the air layer round it: ``(T_skin - T_air) / (I_clothing +
   I_air)``, with ``I_air = 1 / (h_r + h_c sqrt(wind))`` (radiation and convection) and the
   clothing's insulation in clo (0.155 m2 K/W);
-* heat made: resting metabolism, plus shivering of up to ``shivering_max_w_m2`` that fades as the
-  body's fuel runs out (``exp(-hours shivering / endurance)``; hunger and exhaustion shorten the
-  endurance), or the far greater heat of marching;
+* heat made: resting metabolism, plus shivering of up to ``shivering_max_w_m2`` whose
+  carbohydrate-fuelled part fades as that fuel runs out (``exp(-hours / endurance)``;
+  exhaustion shortens the endurance, meals give the fuel back) while fat keeps up a share of
+  it, or the far greater heat of marching, which burns the same fuel and fades with it;
 * the deficit accumulates as a heat debt; death comes at a lethal debt (the deep core near
   30 degC), which varies from man to man (lognormal), so deaths rise steeply once a unit's debt
   nears it. Warmth (a roof, a stove) pays the debt back.
@@ -55,8 +56,9 @@ def debt_gained(hours, loss_w_m2, heat_w_m2, shiver_from_h, endurance_h,
         return net
     tau = np.asarray(endurance_h, dtype=float)
     start = np.asarray(shiver_from_h, dtype=float)
-    shiver = p.shivering_max_w_m2 * tau * 3600.0 * (np.exp(-start / tau)
-                                                     - np.exp(-(start + hours) / tau))
+    floor = p.fat_fuelled_share
+    shiver = p.shivering_max_w_m2 * (floor * hours * 3600.0 + (1.0 - floor) * tau * 3600.0 * (
+        np.exp(-start / tau) - np.exp(-(start + hours) / tau)))
     return net - shiver
 
 
@@ -94,10 +96,23 @@ def clothing_clo(winter_equipment, wet, p: HypothermiaParameters):
     return clo * np.where(np.asarray(wet, dtype=bool), p.wet_clothing_factor, 1.0)
 
 
-def shivering_endurance_h(fed, fatigue_share_lost, p: HypothermiaParameters):
-    """How long shivering lasts: shorter without food, and as exhaustion takes its share."""
-    fuel = np.where(np.asarray(fed, dtype=bool), 1.0, p.unfed_endurance_factor)
-    return p.shivering_endurance_h * fuel * (1.0 - np.asarray(fatigue_share_lost, dtype=float))
+def march_fuel_h_per_h(p: HypothermiaParameters) -> float:
+    """Hours of shivering whose fuel an hour of marching burns (its heat above rest over the
+    greatest shivering)."""
+    return (p.marching_heat_w_m2 - p.resting_heat_w_m2) / max(p.shivering_max_w_m2, 1e-9)
+
+
+def marching_heat_w_m2(fuel_used_h, endurance_h, p: HypothermiaParameters):
+    """Heat men make marching once they have burnt ``fuel_used_h`` hours of shivering's fuel:
+    the heat above rest fades as shivering's does (spent men can no longer keep it up)."""
+    fading = np.exp(-np.asarray(fuel_used_h, dtype=float) / np.asarray(endurance_h, dtype=float))
+    share = p.fat_fuelled_share + (1.0 - p.fat_fuelled_share) * fading
+    return p.resting_heat_w_m2 + (p.marching_heat_w_m2 - p.resting_heat_w_m2) * share
+
+
+def shivering_endurance_h(fatigue_share_lost, p: HypothermiaParameters):
+    """How long the fuel of shivering and marching lasts: exhaustion takes its share."""
+    return p.shivering_endurance_h * (1.0 - np.asarray(fatigue_share_lost, dtype=float))
 
 
 _erf = np.vectorize(math.erf, otypes=[float])

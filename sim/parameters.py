@@ -326,10 +326,10 @@ class HypothermiaParameters(ParameterGroup):
     """
 
     skin_temperature_c: float = Field(
-        28.4, gt=0, lt=40, description="degC; mean skin temperature of a man losing heat to the "
+        28.58, gt=0, lt=40, description="degC; mean skin temperature of a man losing heat to the "
         "cold. Fitted to Tikuisis (1995), §3.2b.")
     lethal_heat_debt_mj_m2: float = Field(
-        2.04, gt=0, description="MJ/m2 of body surface; heat debt at which the median man dies "
+        2.006, gt=0, description="MJ/m2 of body surface; heat debt at which the median man dies "
         "(deep core near 30 degC). Fitted to Tikuisis (1995), §3.2b.")
     lethal_debt_spread: float = Field(
         0.25, gt=0, le=2, description="lognormal spread (sd of the log) of the lethal debt from "
@@ -337,14 +337,17 @@ class HypothermiaParameters(ParameterGroup):
     resting_heat_w_m2: float = Field(
         58.0, gt=0, description="W/m2; heat made at rest: 1 met (ISO 8996).")
     shivering_max_w_m2: float = Field(
-        164.0, ge=0, description="W/m2; greatest extra heat from shivering (about 2.8 met). "
+        171.4, ge=0, description="W/m2; greatest extra heat from shivering (about 3 met). "
         "Fitted to Tikuisis (1995), §3.2b.")
     shivering_endurance_h: float = Field(
-        24.4, gt=0, description="h; time for shivering to fade to 1/e in a fed, rested man: "
-        "shivering lasts while the body has fuel. Fitted to Tikuisis (1995), §3.2b.")
-    unfed_endurance_factor: float = Field(
-        0.5, gt=0, le=1, description="share of the shivering endurance left to men without food. "
-        "Assumption: hunger and exhaustion shorten shivering (§3.2b).")
+        13.84, gt=0, description="h; time for the part of shivering that burns the body's "
+        "carbohydrate to fade to 1/e in a rested man: shivering lasts while the body has fuel. "
+        "Fitted to Tikuisis (1995), §3.2b, with fat_fuelled_share.")
+    fat_fuelled_share: float = Field(
+        0.3, ge=0, le=1, description="share of the heat of shivering or marching above rest that "
+        "fat keeps up once carbohydrate is spent. Assumption: lipids supply about half the heat "
+        "of low-intensity shivering, far less of intense shivering (Haman et al. 2004, J Physiol "
+        "559:305); Tikuisis's table does not tell it apart (fits equally from 0 to 0.4).")
     marching_heat_w_m2: float = Field(
         232.0, gt=0, description="W/m2; heat made marching with a load: 4 met (ISO 8996's "
         "walking with a load); marching men make 3-5 times the resting heat (§3.2b).")

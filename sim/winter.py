@@ -68,9 +68,12 @@ def hypothermia_deaths(model, units, lengths, cells, air_c, wind_ms, step_hours)
     The step's marching hours are spent at the cell crossed where the body loses heat fastest,
     making the heat of marching; its resting hours where the battalion stands, the exposed
     share of them (:func:`sim.cold.rest_exposure_share`: a village, a dug-in position or the
-    open) sitting still and shivering, in clothing wet with any snow falling there, the rest
-    under a roof or by a stove, paying the debt back. Shivering fades faster without food
-    and with exhaustion; meals give its fuel back. Those whose lethal debt the step's deepest debt passes die.
+    open) sitting still and shivering in the wind, in clothing wet with any snow falling
+    there; the rest out of the wind, paying the debt back under a roof or by stoves and fires
+    while there is fuel (supplied, or wood below the tree line), or else still shivering.
+    Marching and shivering burn the same fuel: as it runs out (sooner with exhaustion) both
+    make less heat, fat keeping up a share of it; meals give it back. Those whose lethal debt
+    the step's deepest debt passes die.
     """
     p, cold_p = model.spec.parameters.hypothermia, model.spec.parameters.cold
     (march_hours, sheltered, dug_in, strength, equipment, supplied, fatigue, debt, worst,
@@ -80,7 +83,8 @@ def hypothermia_deaths(model, units, lengths, cells, air_c, wind_ms, step_hours)
                            for u in units], dtype=float).T
     ends = np.cumsum(lengths)
     here = ends - 1
-    snowing = model.weather.precip_mm[tuple(axis[here] for axis in cells)] > 0
+    stand = tuple(axis[here] for axis in cells)  # where each stands at the end of the step
+    snowing = model.weather.precip_mm[stand] > 0
     dry_clo = hypothermia.clothing_clo(equipment, False, p)
     march_loss = np.maximum.reduceat(
         hypothermia.heat_loss_w_m2(air_c, wind_ms, np.repeat(dry_clo, lengths), p), ends - lengths)
@@ -90,18 +94,33 @@ def hypothermia_deaths(model, units, lengths, cells, air_c, wind_ms, step_hours)
     outdoors = rest_hours * cold.rest_exposure_share(sheltered != 0, dug_in != 0, cold_p)
     exhaustion = np.minimum(cold_p.fatigue_max_loss,
                             cold_p.fatigue_protection_loss_per_day * fatigue)
-    endurance = hypothermia.shivering_endurance_h(supplied != 0, exhaustion, p)
+    endurance = hypothermia.shivering_endurance_h(exhaustion, p)
+    marching_heat = hypothermia.marching_heat_w_m2(shivered, endurance, p)
     debt = np.maximum(0.0, debt + hypothermia.debt_gained(
-        march_hours, march_loss, p.marching_heat_w_m2, 0.0, endurance, p, shivering=False))
+        march_hours, march_loss, marching_heat, 0.0, endurance, p, shivering=False))
+    shivered = shivered + march_hours * hypothermia.march_fuel_h_per_h(p)
     debt = np.maximum(0.0, debt + hypothermia.debt_gained(
         outdoors, rest_loss, p.resting_heat_w_m2, shivered, endurance, p))
     shivered = shivered + outdoors
+    before = hypothermia.share_dead(worst, p)
+    # The rest of the halt is out of the wind (tents, dugouts, snow holes): warmed by a roof,
+    # by stoves and fires while there is fuel (supplied, or wood below the tree line), or else
+    # sitting still in calm air, shivering.
+    sheltered_hours = rest_hours - outdoors
+    wood = model.world.terrain.elevation_m[stand] < model.spec.parameters.terrain.tree_line_m
+    heated = (sheltered != 0) | (supplied != 0) | wood
+    calm_loss = hypothermia.heat_loss_w_m2(
+        air_c[here], 0.0, hypothermia.clothing_clo(equipment, snowing, p), p)
+    cold_shelter = np.maximum(0.0, debt + hypothermia.debt_gained(
+        sheltered_hours, calm_loss, p.resting_heat_w_m2, shivered, endurance, p))
+    debt = np.where(heated, debt, cold_shelter)
+    shivered = np.where(heated, shivered, shivered + sheltered_hours)
     deepest = np.maximum(worst, debt)
-    before, after = hypothermia.share_dead(worst, p), hypothermia.share_dead(deepest, p)
+    after = hypothermia.share_dead(deepest, p)
     chance = np.clip((after - before) / np.maximum(1.0 - before, 1e-12), 0.0, 1.0)
     dead = model.rng.binomial(strength.astype(np.int64), chance)
-    warm = rest_hours - outdoors
-    debt = np.maximum(0.0, debt - p.rewarm_w_m2 * warm * 3600.0)
+    debt = np.where(heated, np.maximum(0.0, debt - p.rewarm_w_m2 * sheltered_hours * 3600.0),
+                    debt)
     shivered = np.where(supplied != 0,
                         np.maximum(0.0, shivered - p.fed_refuel_h_per_h * step_hours), shivered)
     for unit, died, owed, deep, hours in zip(units, dead.tolist(), debt.tolist(),
