@@ -25,6 +25,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from scipy.special import erf
 
 from .parameters import HypothermiaParameters
 
@@ -86,7 +87,7 @@ def share_dead(debt_j_m2, p: HypothermiaParameters):
     """Share of men whose lethal heat debt lies below ``debt_j_m2`` (lognormal spread)."""
     debt = np.maximum(np.asarray(debt_j_m2, dtype=float), 1e-9)
     z = np.log(debt / (p.lethal_heat_debt_mj_m2 * 1e6)) / p.lethal_debt_spread
-    return 0.5 * (1.0 + _erf(z / math.sqrt(2.0)))
+    return 0.5 * (1.0 + erf(z / math.sqrt(2.0)))
 
 
 def clothing_clo(winter_equipment, wet, p: HypothermiaParameters):
@@ -114,5 +115,3 @@ def shivering_endurance_h(fatigue_share_lost, p: HypothermiaParameters):
     """How long the fuel of shivering and marching lasts: exhaustion takes its share."""
     return p.shivering_endurance_h * (1.0 - np.asarray(fatigue_share_lost, dtype=float))
 
-
-_erf = np.vectorize(math.erf, otypes=[float])
