@@ -313,17 +313,19 @@ class CombatResolver:
             unit.lose(cause, men)
 
     def bombard(self, units, contacts) -> None:
-        """Guns fire on encircled enemy battalions in range that are not in contact."""
+        """Guns fire on enemy battalions in range that are not in contact: on a pocket all the
+        step, on a column for the hours it marched (a column on a mountain road is a target)."""
         step_days = self.model.spec.step_hours / 24.0
         for unit in units:
-            if not unit.encircled or unit.unique_id in contacts:
+            if unit.unique_id in contacts or not (unit.encircled or unit.march_hours_step > 0):
                 continue
+            exposed_days = step_days if unit.encircled else unit.march_hours_step / 24.0
             for side in self.model.spec.sides:
                 if side == unit.side:
                     continue
                 support = self.artillery_support(side, unit)
                 if support > 0:
-                    share = self.p.bombardment_daily_rate * support * step_days
+                    share = self.p.bombardment_daily_rate * support * exposed_days
                     self.inflict(unit, int(self.model.rng.binomial(unit.strength, share)))
 
     def _count_gun_targets(self, units, contacts) -> None:

@@ -580,8 +580,9 @@ class CombatParameters(ParameterGroup):
         1.0, gt=0, description="engagements one artillery battalion can support fully; more "
         "engagements share its fire. Assumption.")
     bombardment_daily_rate: float = Field(
-        0.01, ge=0, description="daily casualty rate artillery inflicts on an encircled enemy "
-        "unit in range and not in contact. Assumption: Grad fire on columns (S6).")
+        0.01, ge=0, description="daily casualty rate artillery in range inflicts on an enemy "
+        "unit not in contact: an encircled one all day, a column for the hours it marches. "
+        "Assumption: Grad fire on the escaping columns (S6).")
     ammunition_days: float = Field(
         3.0, gt=0, description="days of fire an artillery unit keeps firing out of supply. "
         "Assumption.")

@@ -111,3 +111,23 @@ def test_a_defender_met_for_the_first_time_takes_the_qjm_surprise_casualties():
     contact = next(e for e in model.events if e["event"] == "contact"
                    and "town_guard" in (e["unit"], e["cause"].removeprefix("with ")))
     assert contact["step"] == model.battalions["town_guard"].first_contact_step
+
+
+def test_guns_fire_on_columns_on_the_march_and_on_pockets_not_on_quiet_posts(scenario,
+                                                                            monkeypatch):
+    """Out of contact, guns in range hit a column for the hours it marched, a pocket all day."""
+    from sim.model import OperationModel
+
+    model = OperationModel(scenario, rng=0)
+    combat = model.combat
+    monkeypatch.setattr(combat, "artillery_support", lambda side, target: 1.0)
+    monkeypatch.setattr(combat.p, "bombardment_daily_rate", 0.5)
+    column, post = model.battalions["az_701_1"], model.battalions["az_701_2"]
+    pocket = model.battalions["az_712"]
+    for unit in (column, post, pocket):
+        unit.start_step()
+    column.march_hours_step = 6.0
+    pocket.encircle()
+    combat.bombard([column, post, pocket], contacts={})
+    assert column.strength < column.joined and pocket.strength < pocket.joined
+    assert post.strength == post.joined
