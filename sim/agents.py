@@ -72,6 +72,7 @@ class Battalion(CellAgent):
         self.supply_path = True
         self.encircled = False
         self.ever_encircled = False
+        self.lost_in_pocket = False  # destroyed or surrendered while encircled
         self.cut_since: float | None = None
         self.ammunition_days = p.combat.ammunition_days
         self.targets_this_step = 0
@@ -218,6 +219,11 @@ class Battalion(CellAgent):
         return share >= self.model.spec.parameters.morale.ineffective_loss_share
 
     @property
+    def in_pocket(self) -> bool:
+        """Encircled now, or destroyed or surrendered while encircled."""
+        return (self.in_field and self.encircled) or self.lost_in_pocket
+
+    @property
     def dead(self) -> int:
         """Men dead of any cause."""
         return sum(self.losses[c] for c in DEATH_CAUSES)
@@ -315,6 +321,7 @@ class Battalion(CellAgent):
         self.strength -= men
         self.losses[cause] += men
         if self.strength == 0 and self.state != UnitState.DESTROYED:
+            self.lost_in_pocket = self.encircled
             self.become(UnitState.DESTROYED, cause)
             self.model.log_event("destroyed", unit=self.battalion_id, cause=cause,
                                  place=self.model.place_name(self.coordinate))

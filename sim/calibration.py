@@ -88,13 +88,14 @@ def target_names(record: Record) -> list[str]:
 
 
 def check_fitted(record: Record, fit: list[str]) -> list[str]:
-    """The targets to fit: all of the record's by default; unknown names are an error."""
+    """The targets to fit: the record's scored ones by default; unknown names are an error."""
     names = target_names(record)
     unknown = [name for name in fit if name not in names]
     if unknown:
         raise ScenarioError(f"--fit {', '.join(unknown)}: not a target of the record "
                             f"{record.name!r}; expected one of {', '.join(names)}")
-    return list(fit) or names
+    targets = {**record.milestones, **record.casualties}
+    return list(fit) or [name for name in names if targets[name].scored]
 
 
 def misses(score: pd.DataFrame, record: Record, target: float) -> dict[str, float]:

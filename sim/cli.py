@@ -301,7 +301,7 @@ def validation_report(rows, record, target: float) -> tuple[str, bool]:
         if pd.notna(row["never"]) and row["never"]:
             middle += f" ({row['never']:.0%} never)"
         lines.append(f"{row['measure']:<46}{row['score']:>8.0%}  {middle:<28}"
-                     f"{row['record']:<25}{'ok' if row['ok'] else 'MISS'}")
+                     f"{row['record']:<25}{_verdict(row)}")
     lines.append("")
     lines.append(f"{'casualties':<46}{'median':>9}  {'5-95 %':<28}{'target range':<25}")
     for (_, row), target_def in zip(casualties.iterrows(), record.casualties.values()):
@@ -310,8 +310,15 @@ def validation_report(rows, record, target: float) -> tuple[str, bool]:
         lines.append(f"{row['measure']:<46}{fmt(row['median']):>9}  "
                      f"{fmt(row['p05']) + ' .. ' + fmt(row['p95']):<28}"
                      f"{fmt(target_def.range[0]) + ' .. ' + fmt(target_def.range[1]):<25}"
-                     f"{'ok' if row['ok'] else 'MISS'}")
-    return "\n".join(lines), bool(score["ok"].all())
+                     f"{_verdict(row)}")
+    return "\n".join(lines), bool(score.loc[score["scored"], "ok"].all())
+
+
+def _verdict(row) -> str:
+    """ok / MISS for a scored figure; 'reported' for one the record does not score."""
+    if not row["scored"]:
+        return "reported"
+    return "ok" if row["ok"] else "MISS"
 
 
 def command_batch(args) -> int:

@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 
 from .agents import Battalion
-from .scoring import encircled_units, load_record, measure
+from .scoring import encircled_at_end, encircled_units, load_record, measure
 
 
 def summarise(model) -> dict[str, Any]:
@@ -28,6 +28,7 @@ def summarise(model) -> dict[str, Any]:
     for side in spec.sides:
         sides[side] = model.side_totals(side)
         sides[side]["encircled_units"] = encircled_units(model, side)
+        sides[side]["encircled_at_end"] = encircled_at_end(model, side)
     summary = {
         "scenario": spec.name,
         "seed": model.seed,

@@ -143,6 +143,7 @@ class Commander:
     withdrawal_decided_at: float | None = None
     withdrawal_ordered_at: float | None = None
     withdrawal_completed_at: float | None = None
+    left_in_pockets: list[str] | None = None  # when all but the encircled were out
 
     def consider_withdrawal(self) -> None:
         """Decide on a general withdrawal when its conditions hold; report when it is done."""
@@ -151,6 +152,14 @@ class Commander:
             return
         units = [u for u in self.model.side_units(self.side_id) if u.in_field]
         if self.withdrawal_ordered_at is not None:
+            if self.left_in_pockets is None and all(
+                    self.model.place_name(u.coordinate) in rule.to
+                    for u in units if not u.encircled):
+                self.left_in_pockets = [u.battalion_id for u in self.model.side_units(
+                    self.side_id) if u.in_pocket]
+                self.model.log_event("withdrawn_but_pockets", unit=self.side_id,
+                                     cause=f"{len(self.left_in_pockets)} battalions left "
+                                     "encircled", place=",".join(self.left_in_pockets))
             if self.withdrawal_completed_at is None and all(
                     self.model.place_name(u.coordinate) in rule.to for u in units):
                 self.withdrawal_completed_at = self.model.time

@@ -97,13 +97,14 @@ def outcome_distributions(summary: pd.DataFrame, record) -> Figure:
         ax.set_xlabel("share" if target.measure == "cold_share" else "men")
         ax.legend(fontsize=7)
     for ax, milestone in zip(axes[len(panels):], counts):
-        column = f"{milestone.side}_encircled_units"
+        column = (f"{milestone.side}_encircled_at_end" if milestone.type == "encircled_at_end"
+                  else f"{milestone.side}_encircled_units")
         values = pd.to_numeric(ok[column]).to_numpy()
         bins = np.arange(values.max() + 2) - 0.5
         ax.hist(values, bins=bins, color="#555555", edgecolor="white")
         ax.axvspan(milestone.range[0] - 0.5, milestone.range[1] + 0.5, color=RECORD_SHADE,
                    alpha=0.3, label="record")
-        ax.set_title(milestone.label, fontsize=10)
+        ax.set_title(milestone.label + ("" if milestone.scored else " (reported)"), fontsize=10)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_xlabel("battalions")
         ax.legend(fontsize=7)

@@ -38,7 +38,8 @@ def test_flat_row_has_the_batch_columns(replay):
 
     row = flat_row(summarise(replay))
     for column in ("seed", "azerbaijan_dead", "azerbaijan_cold_dead", "armenia_dead",
-                   "azerbaijan_encircled_units", "milestone_murov_crossed",
+                   "azerbaijan_encircled_units", "azerbaijan_encircled_at_end",
+                   "azerbaijan_hypothermia_dead", "milestone_murov_crossed",
                    "milestone_vardenis_martakert_road_cut", "milestone_omar_road_cut",
                    "milestone_withdrawal_complete", "closest_approach_km",
                    "closest_approach_date"):
@@ -66,3 +67,45 @@ def test_a_road_cut_can_be_scored_on_a_stretch_of_the_road_only():
     assert first_lasting_cut(beyond, "r", "s", 24, end) == dt.date(1994, 2, 10)
     assert first_lasting_cut(beyond, "r", "s", 24, end, stretch) == dt.date(1994, 2, 14)
     assert stretch_edges(["a", "b"], None) is None
+
+
+def test_unscored_figures_are_reported_not_scored():
+    from sim.cli import validation_report
+
+    record = load_record(ROOT / "scenarios" / "kalbajar_record.toml")
+    assert not record.casualties["armenia_dead"].scored
+    assert not record.milestones["azerbaijani_battalions_encircled"].scored
+    assert record.milestones["azerbaijani_battalions_left_encircled"].scored
+    row = {"status": "ok", "azerbaijan_dead": 2000, "azerbaijan_cold_dead": 500,
+           "azerbaijan_hypothermia_dead": 300, "armenia_dead": 5,  # far outside its range
+           "azerbaijan_encircled_units": 2, "azerbaijan_encircled_at_end": 2}
+    for name, m in record.milestones.items():
+        row[f"milestone_{name}"] = (str(m.window[0]) if m.window is not None
+                                    else row["azerbaijan_encircled_at_end"])
+    text, passed = validation_report([row], record, 0.6)
+    assert passed  # the Armenian dead are out of range, but only reported
+    assert "Armenian dead" in text and "reported" in text
+
+
+def test_battalions_left_in_pockets_when_the_rest_are_out(scenario):
+    """Counted when all the side's battalions not encircled stand at the exits."""
+    from sim.model import OperationModel
+    from sim.scoring import encircled_at_end
+
+    model = OperationModel(scenario, rng=0)
+    side = "azerbaijan"
+    commander = model.commanders[side]
+    exits = scenario.sides[side].plan.withdrawal.to
+    units = [u for u in model.side_units(side) if u.in_field]
+    trapped, lost = units[0], units[1]
+    trapped.encircle()
+    lost.encircle()
+    lost.lose("missing", lost.strength)  # surrendered in its pocket
+    assert lost.lost_in_pocket and trapped.in_pocket
+    for unit in units[2:]:
+        unit.cell = model.grid[model.world.places[exits[0]]]
+    commander.withdrawal_ordered_at = model.time
+    commander.consider_withdrawal()
+    assert commander.left_in_pockets == [trapped.battalion_id, lost.battalion_id]
+    assert encircled_at_end(model, side) == 2
+    assert any(e["event"] == "withdrawn_but_pockets" for e in model.events)
