@@ -359,6 +359,13 @@ class Battalion(CellAgent):
             stop_after = False
             if self.model.enemy_holds(self.side, target):
                 return self._halt(UnitState.MARCHING, hours, budget, "the enemy bars the way")
+            if self.encircled and self.model.in_enemy_zoc(self.side, target):
+                # The ring holds: an encircled battalion gets out only where the enemy's zone
+                # gives way (the battalion holding it breaks or leaves) or its own side's
+                # battalions reach it; until then it fights the ring where it stands.
+                if self.trapped_since is None:
+                    self.trapped_since = self.model.time
+                return self._halt(UnitState.MARCHING, hours, budget, "the ring holds")
             if self.model.in_enemy_zoc(self.side, target):
                 if self.model.in_enemy_zoc(self.side, self.coordinate) and self.moved_in_zoc:
                     return self._halt(UnitState.MARCHING, hours, budget,

@@ -149,12 +149,15 @@ class CombatResolver:
     # ------------------------------------------------------------------ power and factors
 
     def is_attacking(self, unit) -> bool:
-        """Attacking: marching under an attack order, not yet on its objective.
+        """Attacking: marching under an attack order, not yet on its objective, or breaking
+        out of a pocket through the ring.
 
-        A battalion falling back to restock, breaking out or withdrawing is not attacking.
+        A battalion falling back to restock or withdrawing is not attacking.
         """
+        if unit.encircled:  # breaking out of a pocket is an attack on the ring
+            return unit.withdrawing and unit.state == UnitState.MARCHING
         return (unit.posture == Posture.ATTACK and unit.state == UnitState.MARCHING
-                and not (unit.withdrawing or unit.resupplying or unit.encircled))
+                and not (unit.withdrawing or unit.resupplying))
 
     def defence_posture(self, unit) -> str:
         """QJM posture of a battalion that is not attacking."""
