@@ -110,8 +110,10 @@ class Battalion(CellAgent):
         return self._state
 
     def become(self, new: UnitState, cause: str) -> None:
-        """Change state for ``cause``, as :mod:`sim.states` allows; a change is logged as a
-        ``state`` event (cause: "old -> new: why")."""
+        """Change state for ``cause``, as :mod:`sim.states` allows.
+
+        A change is logged as a ``state`` event (cause: "old -> new: why").
+        """
         old = self._state
         self._state = check_transition(old, new, self.battalion_id)
         if new != old:
@@ -241,8 +243,10 @@ class Battalion(CellAgent):
     # ------------------------------------------------------------------ behaviour
 
     def receive_task(self, task: Task) -> None:
-        """Take a new task from the side's plan (a broken battalion takes it once rallied, one
-        pulled back to restock once restocked)."""
+        """Take a new task from the side's plan.
+
+        A broken battalion takes it once rallied, one pulled back to restock once restocked.
+        """
         self.task = task
         if self.broken or self.resupplying:
             return
@@ -305,8 +309,10 @@ class Battalion(CellAgent):
             self.receive_task(self.task)
 
     def abandon_heavy_equipment(self) -> None:
-        """Guns or vehicles that cannot get out are left behind; the crews go on foot with
-        their personal and portable weapons."""
+        """Guns or vehicles that cannot get out are left behind.
+
+        The crews go on foot with their personal and portable weapons.
+        """
         self.unit_type = UnitType.INFANTRY
         self.quality = Quality.POOR
         if self.armament is not None:

@@ -315,7 +315,7 @@ def validation_report(rows, record, target: float) -> tuple[str, bool]:
 
 
 def _verdict(row) -> str:
-    """ok / MISS for a scored figure; 'reported' for one the record does not score."""
+    """The verdict: ok or MISS for a scored figure, 'reported' for one not scored."""
     if not row["scored"]:
         return "reported"
     return "ok" if row["ok"] else "MISS"

@@ -149,10 +149,10 @@ class CombatResolver:
     # ------------------------------------------------------------------ power and factors
 
     def is_attacking(self, unit) -> bool:
-        """Attacking: marching under an attack order, not yet on its objective, or breaking
-        out of a pocket through the ring.
+        """Attacking: under an attack order and on the march, or breaking out of a pocket.
 
-        A battalion falling back to restock or withdrawing is not attacking.
+        Breaking out is an attack on the ring. A battalion falling back to restock or
+        withdrawing out of the fight is not attacking.
         """
         if unit.encircled:  # breaking out of a pocket is an attack on the ring
             return unit.withdrawing and unit.state == UnitState.MARCHING
@@ -316,8 +316,11 @@ class CombatResolver:
             unit.lose(cause, men)
 
     def bombard(self, units, contacts) -> None:
-        """Guns fire on enemy battalions in range that are not in contact: on a pocket all the
-        step, on a column for the hours it marched (a column on a mountain road is a target)."""
+        """Guns fire on enemy battalions in range that are not in contact.
+
+        On a pocket all the step, on a column for the hours it marched (a column on a mountain
+        road is a target).
+        """
         step_days = self.model.spec.step_hours / 24.0
         for unit in units:
             if unit.unique_id in contacts or not (unit.encircled or unit.march_hours_step > 0):

@@ -65,8 +65,10 @@ def debt_gained(hours, loss_w_m2, heat_w_m2, shiver_from_h, endurance_h,
 
 def survival_hours(air_c: float, wind_ms: float, clothing_clo: float, p: HypothermiaParameters,
                    endurance_h: float | None = None, limit_h: float = 240.0) -> float:
-    """Hours a man sitting still in the open survives before his heat debt is lethal (the
-    median man); ``inf`` if he lasts ``limit_h`` or more."""
+    """Hours a man sitting still in the open survives before his heat debt is lethal.
+
+    For the median man; ``inf`` if he lasts ``limit_h`` or more.
+    """
     tau = p.shivering_endurance_h if endurance_h is None else endurance_h
     loss = float(heat_loss_w_m2(air_c, wind_ms, clothing_clo, p))
     lethal = p.lethal_heat_debt_mj_m2 * 1e6
@@ -98,14 +100,18 @@ def clothing_clo(winter_equipment, wet, p: HypothermiaParameters):
 
 
 def march_fuel_h_per_h(p: HypothermiaParameters) -> float:
-    """Hours of shivering whose fuel an hour of marching burns (its heat above rest over the
-    greatest shivering)."""
+    """Hours of shivering whose fuel an hour of marching burns.
+
+    Its heat above rest over the greatest shivering.
+    """
     return (p.marching_heat_w_m2 - p.resting_heat_w_m2) / max(p.shivering_max_w_m2, 1e-9)
 
 
 def marching_heat_w_m2(fuel_used_h, endurance_h, p: HypothermiaParameters):
-    """Heat men make marching once they have burnt ``fuel_used_h`` hours of shivering's fuel:
-    the heat above rest fades as shivering's does (spent men can no longer keep it up)."""
+    """Heat men make marching once they have burnt ``fuel_used_h`` hours of shivering's fuel.
+
+    The heat above rest fades as shivering's does (spent men can no longer keep it up).
+    """
     fading = np.exp(-np.asarray(fuel_used_h, dtype=float) / np.asarray(endurance_h, dtype=float))
     share = p.fat_fuelled_share + (1.0 - p.fat_fuelled_share) * fading
     return p.resting_heat_w_m2 + (p.marching_heat_w_m2 - p.resting_heat_w_m2) * share

@@ -311,8 +311,10 @@ class Vehicle(Strict):
 
 
 class Organisation(Strict):
-    """Equipment per ``men`` men (a table of organisation and equipment), scaled to a
-    battalion's strength."""
+    """Equipment per ``men`` men (a table of organisation and equipment).
+
+    Scaled to each battalion's strength.
+    """
 
     men: int = Field(100, gt=0)
     equipment: dict[str, float] = Field(min_length=1)
@@ -462,8 +464,11 @@ class Scenario(Strict):
         return self.sides[b.side].winter_equipment
 
     def battalion_equipment(self, battalion_id: str) -> dict[str, float]:
-        """What a battalion has (id -> number): its own list, or its organisation's scaled to
-        its strength; empty when the scenario lists no weapons."""
+        """What a battalion has (id -> number).
+
+        Its own list, or its organisation's scaled to its strength; empty when the scenario
+        lists no weapons.
+        """
         b = self.battalions[battalion_id]
         if isinstance(b.equipment, str):
             org = self.organisations[b.equipment]

@@ -56,8 +56,11 @@ INDIRECT_CATEGORIES = ("artillery", "rocket_artillery")
 
 def rate_of_fire_factor(fire: str, rate_per_min: float, calibre_mm: float,
                         kind: str = "gun") -> float:
-    """Dupuy's RF: twice the cyclic rate of an individual weapon, four times the practical rate
-    of a crew-served one, or his table by calibre (x1.2 for a mortar)."""
+    """Dupuy's rate-of-fire factor RF.
+
+    Twice the cyclic rate of an individual weapon, four times the practical rate of a
+    crew-served one, or his table by calibre (x1.2 for a mortar).
+    """
     if fire == "individual":
         return 2.0 * rate_per_min
     if fire == "crew":
@@ -68,9 +71,12 @@ def rate_of_fire_factor(fire: str, rate_per_min: float, calibre_mm: float,
 
 def range_factor(kind: str, effective_range_m: float, muzzle_velocity_m_s: float,
                  calibre_mm: float) -> float:
-    """Dupuy's range effect RN: from the effective range (1 + sqrt(km)) or the muzzle energy
-    (0.007 x muzzle velocity x 0.1 x calibre); mortars and rockets take the larger, guns the
-    mean when the range term is larger, else the velocity term; never below 1."""
+    """Dupuy's range effect RN.
+
+    From the effective range (1 + sqrt(km)) or the muzzle energy (0.007 x muzzle velocity x
+    0.1 x calibre); mortars and rockets take the larger, guns the mean when the range term is
+    larger, else the velocity term; never below 1.
+    """
     by_range = 1.0 + (effective_range_m / 1000.0) ** 0.5
     by_velocity = 0.007 * muzzle_velocity_m_s * 0.1 * calibre_mm
     if kind in ("mortar", "rocket"):
@@ -83,8 +89,10 @@ def range_factor(kind: str, effective_range_m: float, muzzle_velocity_m_s: float
 
 
 def multiple_charge_effect(charges: int) -> float:
-    """Effect of propellant charges beyond two: +5 %, +4 %, ... (at least +1 % each), at most
-    +15 %."""
+    """Effect of propellant charges beyond two.
+
+    +5 %, +4 %, ... (at least +1 % each), at most +15 %.
+    """
     value = 1.0
     for i in range(max(0, charges - 2)):
         value += max(0.05 - 0.01 * i, 0.01)

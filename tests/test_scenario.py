@@ -22,8 +22,8 @@ def write(tmp_path: Path, text: str, name: str = "bad.toml") -> Path:
     return path
 
 
-THEATRE_LINE = ('    "kalbajar_theatre.toml",  # the theatre\'s climate, winds and passes, with their '
-                'sources\n')
+THEATRE_LINE = ('    "kalbajar_theatre.toml",  # the theatre\'s climate, winds and passes, '
+                'with their sources\n')
 
 
 def test_historical_scenario_loads_with_its_order_of_battle(scenario):
