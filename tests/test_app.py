@@ -62,7 +62,7 @@ def test_each_knob_changes_the_built_scenario():
     spec = app.build_scenario("omar_pass_held", winter_equipment=1.0, shift_days=-30,
                               counteroffensive=False, weather_forcing=False)
     azerbaijani = [b for b, unit in spec.battalions.items() if unit.side == "azerbaijan"]
-    assert "az_omar_garrison" in azerbaijani  # its own 0.7 is overridden too
+    assert "az_reserve_1" in azerbaijani  # the variant's early reserves take the kit too
     assert all(spec.battalion_winter_equipment(b) == 1.0 for b in azerbaijani)
     armenia = spec.sides["armenia"]
     assert armenia.winter_equipment == app.HISTORICAL.sides["armenia"].winter_equipment
