@@ -146,8 +146,10 @@ def test_batch_killed_with_sigkill_completes_on_restart(reference_batch, tmp_pat
 def test_interrupted_batch_keeps_what_finished(tmp_path):
     # far more runs than can finish before the interrupt, even on an idle machine
     command = batch_command(tmp_path, "--runs", "40", "--workers", "1", "--group", "1")
+    # Ctrl-C as in a terminal: a test runner's worker may ignore SIGINT, and a child inherits that
     process = subprocess.Popen(command, start_new_session=True, stderr=subprocess.PIPE,
-                               text=True)
+                               text=True, preexec_fn=lambda: signal.signal(signal.SIGINT,
+                                                                           signal.SIG_DFL))
     wait_for_stored_runs(tmp_path, 2)
     os.killpg(process.pid, signal.SIGINT)  # Ctrl-C reaches the whole process group
     _, err = process.communicate(timeout=120)
