@@ -85,9 +85,13 @@ def protection(winter_equipment, supplied, fatigue_days, p: ColdParameters):
     equipment = np.minimum(np.maximum(np.asarray(winter_equipment, dtype=float), 0.0), 1.0)
     base = p.no_kit_protection + equipment * (p.full_kit_protection - p.no_kit_protection)
     supply = np.where(np.asarray(supplied, dtype=bool), 1.0, p.unsupplied_protection_share)
-    fatigue = 1.0 - np.minimum(p.fatigue_max_loss,
-                               p.fatigue_protection_loss_per_day * np.asarray(fatigue_days))
-    return base * supply * fatigue
+    return base * supply * (1.0 - exhaustion_share(fatigue_days, p))
+
+
+def exhaustion_share(fatigue_days, p: ColdParameters):
+    """Share of their protection (and of their bodies' endurance) days of exertion take."""
+    return np.minimum(p.fatigue_max_loss,
+                      p.fatigue_protection_loss_per_day * np.asarray(fatigue_days))
 
 
 def injury_probability(dose, protection_share, p: ColdParameters):

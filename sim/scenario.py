@@ -621,9 +621,10 @@ class Scenario(Strict):
                     "parameters.weather: " + ", ".join(missing) + " not given; expected the "
                     "theatre's climate and passes, with their sources (facts of the theatre have "
                     "no default; see scenarios/kalbajar_theatre.toml)")
-        guns = {b.type for b in self.battalions.values() if b.enabled}
-        if self.weapons:
-            guns = set()  # guns reach as far as their weapons' effective range
+        # Without a weapons table the scenario states its guns' ranges; with one, guns reach
+        # their weapons' effective range.
+        guns = set() if self.weapons else {b.type for b in self.battalions.values()
+                                             if b.enabled}
         for unit_type, key in ((UnitType.ARTILLERY, "artillery_range_km"),
                                (UnitType.ROCKET_ARTILLERY, "rocket_range_km")):
             if unit_type in guns and getattr(self.parameters.combat, key) is None:

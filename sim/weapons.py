@@ -136,7 +136,7 @@ def vehicle_oli(v, weapons: dict, dispersion: float) -> float:
     rate = rate_of_fire_factor(main.fire, main.rate_of_fire_per_min, main.calibre_mm,
                                main.kind) if main else 0.0
     rapidity = float(np.interp(rate, *RFE_BY_RATE))
-    supply = float(np.interp(rate / v.main_rounds, *ASE_BY_SUPPLY)) if rate > 0 else 0.2
+    supply = float(np.interp(rate / v.main_rounds if rate > 0 else 0.0, *ASE_BY_SUPPLY))
     running = {"tracked": 1.0, "half_track": 0.95, "wheeled": 0.90}[v.running_gear]
     swimming = {"no": 1.0, "snorkel": 1.05, "amphibious": 1.10}[v.amphibious]
     return ((armament * mobility * radius + protection) * rapidity * v.fire_control * supply

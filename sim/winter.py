@@ -92,9 +92,7 @@ def hypothermia_deaths(model, units, lengths, cells, air_c, wind_ms, step_hours)
         air_c[here], wind_ms[here], hypothermia.clothing_clo(equipment, snowing, p), p)
     rest_hours = np.maximum(step_hours - march_hours, 0.0)
     outdoors = rest_hours * cold.rest_exposure_share(sheltered != 0, dug_in != 0, cold_p)
-    exhaustion = np.minimum(cold_p.fatigue_max_loss,
-                            cold_p.fatigue_protection_loss_per_day * fatigue)
-    endurance = hypothermia.shivering_endurance_h(exhaustion, p)
+    endurance = hypothermia.shivering_endurance_h(cold.exhaustion_share(fatigue, cold_p), p)
     marching_heat = hypothermia.marching_heat_w_m2(shivered, endurance, p)
     debt = np.maximum(0.0, debt + hypothermia.debt_gained(
         march_hours, march_loss, marching_heat, 0.0, endurance, p, shivering=False))

@@ -396,13 +396,14 @@ def test_a_battalion_pulled_back_to_restock_takes_a_new_task_only_once_restocked
 def test_the_ring_holds_an_encircled_battalion_that_breaks_out_by_attacking_it(monkeypatch):
     """Out of its pocket only where the enemy's zone gives way; until then it attacks the ring."""
     model = OperationModel(load_scenario(POSTS, QUIET + CUTTER), rng=0)
-    carried = model.spec.parameters.supply.carried_days * 24 / model.spec.step_hours
-    model.run_for(int(carried) + 8)
     village = model.battalions["village_post"]
-    assert village.encircled and village.withdrawing
+    while not village.withdrawing and model.time < 200:
+        model.run_for(1)  # until it has spent what it carried and breaks out
+    assert village.in_field and village.encircled and village.withdrawing
+    assert not village.broken
     here = village.coordinate
     monkeypatch.setattr(model, "in_enemy_zoc", lambda side, cell: tuple(cell) != tuple(here))
     village.start_step()
     village.march(6.0)
     assert village.coordinate == here and village.trapped_since is not None
-    assert model.combat.is_attacking(village) == (village.state.value == "marching")
+    assert village.state.value == "marching" and model.combat.is_attacking(village)
