@@ -202,6 +202,7 @@ def SituationReport(model: OperationModel):
         "dead (all causes)": [totals[s]["dead"] for s in spec.sides],
         "dead of cold injuries": [totals[s]["cold_dead"] for s in spec.sides],
         "dead of hypothermia": [totals[s]["hypothermia_dead"] for s in spec.sides],
+        "dead untreated (never evacuated)": [totals[s]["dead_unevacuated"] for s in spec.sides],
         "cold injured": [totals[s]["cold_injured"] for s in spec.sides],
         "encircled battalions": [len(encircled[s]) for s in spec.sides],
     }

@@ -14,6 +14,7 @@ from dataclasses import replace
 import numpy as np
 from mesa.discrete_space import CellAgent, FixedAgent
 
+from .evacuation import CARE_CAUSES, DEATH_OF, CasualtyCare
 from .morale import draw_breakpoint, effective_breakpoint, escape_route, rear_place
 from .movement import leg_time_h
 from .routing import NO_PATH
@@ -21,9 +22,9 @@ from .scenario import Posture, Quality, Task, UnitType
 from .states import UnitState, check_transition
 from .weapons import Armament
 
-LOSS_CAUSES = ("killed", "wounded", "missing", "cold_injured", "cold_dead", "hypothermia_dead",
-               "avalanche_dead")
-DEATH_CAUSES = ("killed", "cold_dead", "hypothermia_dead", "avalanche_dead")
+LOSS_CAUSES = ("killed", "died_of_wounds", "wounded", "missing", "cold_injured", "cold_dead",
+               "hypothermia_dead", "avalanche_dead")
+DEATH_CAUSES = ("killed", "died_of_wounds", "cold_dead", "hypothermia_dead", "avalanche_dead")
 
 
 class Battalion(CellAgent):
@@ -101,6 +102,8 @@ class Battalion(CellAgent):
         self.heat_debt_j_m2 = 0.0  # the men's heat debt (sim.hypothermia)
         self.worst_heat_debt_j_m2 = 0.0  # the deepest so far: those it would kill are dead
         self.shivering_hours = 0.0  # hours into the fading of their shivering
+        self.care = CasualtyCare()  # its wounded and cold-injured not yet at an aid post
+        self.dead_unevacuated = 0  # of them, died waiting or left behind
 
     # ------------------------------------------------------------------ properties
 
@@ -326,12 +329,48 @@ class Battalion(CellAgent):
         men = max(0, min(int(men), self.strength))
         self.strength -= men
         self.losses[cause] += men
+        if cause in CARE_CAUSES and men:
+            self.care.admit(cause, men)
         if self.strength == 0 and self.state != UnitState.DESTROYED:
             self.lost_in_pocket = self.encircled
             self.become(UnitState.DESTROYED, cause)
             self.model.log_event("destroyed", unit=self.battalion_id, cause=cause,
                                  place=self.model.place_name(self.coordinate))
         return men
+
+    def casualties_evacuated(self, walking: dict[str, int], carried: dict[str, int],
+                             cold_dead: int) -> None:
+        """Casualties reach an aid post; ``cold_dead`` of the cold-injured die there."""
+        for cause in CARE_CAUSES:
+            self.care.walking[cause] -= walking[cause]
+            self.care.litter[cause] -= carried[cause]
+        self._reclassify("cold_injured", "cold_dead", cold_dead)
+
+    def casualties_died(self, cause: str, walking: int, litter: int) -> None:
+        """Casualties of ``cause`` in the battalion's care die untreated."""
+        self.care.walking[cause] -= walking
+        self.care.litter[cause] -= litter
+        self._reclassify(cause, DEATH_OF[cause], walking + litter)
+        self.dead_unevacuated += walking + litter
+
+    def casualties_left(self, walking: dict[str, int], litter: dict[str, int],
+                        dead: dict[str, int]) -> None:
+        """Casualties are left behind: ``dead`` of them die, the rest are missing."""
+        for cause in CARE_CAUSES:
+            self.care.walking[cause] -= walking[cause]
+            self.care.litter[cause] -= litter[cause]
+            self._reclassify(cause, DEATH_OF[cause], dead[cause])
+            self._reclassify(cause, "missing", walking[cause] + litter[cause] - dead[cause])
+            self.dead_unevacuated += dead[cause]
+
+    def carry_litters(self, carrying: bool) -> None:
+        """Whether the battalion marches at a litter team's pace."""
+        self.care.carrying_litters = carrying
+
+    def _reclassify(self, cause: str, new_cause: str, men: int) -> None:
+        """Men already lost for ``cause`` count under ``new_cause`` (they died, or went missing)."""
+        self.losses[cause] -= men
+        self.losses[new_cause] += men
 
     def start_step(self) -> None:
         """Reset what the battalion records about the current step."""
@@ -379,6 +418,8 @@ class Battalion(CellAgent):
                 stop_after = True
             off_road, on_road = self.model.ground_factors(self.oversnow_gear, target)
             factor = float(on_road if graph.on_road(k) else off_road)
+            if self.care.carrying_litters:
+                factor *= self.model.spec.parameters.evacuation.litter_pace_share
             if night:
                 need = float(leg_time_h(*graph.leg(k), True, 0.0,
                                         self.model.spec.parameters.movement)) / factor

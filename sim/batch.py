@@ -339,7 +339,8 @@ def open_executor(workers: int | None = None, scheduler: str | None = None,
 def default_outcomes(summary: pd.DataFrame, scenario: Scenario) -> list[str]:
     """The main outcomes: each side's dead, cold dead and encircled units, closest approach."""
     names = [f"{side}_{what}" for side in scenario.sides
-             for what in ("dead", "cold_dead", "hypothermia_dead", "encircled_units")]
+             for what in ("dead", "cold_dead", "hypothermia_dead", "dead_unevacuated",
+                          "encircled_units")]
     names.append("closest_approach_km")
     return [n for n in names if n in summary]
 

@@ -106,28 +106,17 @@ def rest_exposure_share(sheltered, dug_in, p: ColdParameters):
                     np.where(dug_in, p.dug_in_exposure_share, p.bivouac_exposure_share))
 
 
-def fatality_share(evacuable, p: ColdParameters):
-    """Share of cold injuries that die: low when they can be evacuated, high when cut off."""
-    return np.where(np.asarray(evacuable, dtype=bool), p.fatality_supplied,
-                    p.fatality_unsupplied)
+def cold_injuries(rng: np.random.Generator, strength, march_hours, march_wind_chill,
+                  rest_hours_outdoors, rest_wind_chill, winter_equipment, supplied,
+                  fatigue_days, p: ColdParameters):
+    """Cold injuries of several units in one step (arrays, one per unit).
 
-
-def cold_casualties(rng: np.random.Generator, strength, march_hours, march_wind_chill,
-                    rest_hours_outdoors, rest_wind_chill, winter_equipment, supplied,
-                    fatigue_days, p: ColdParameters, evacuable=None):
-    """Cold injuries and cold deaths of several units in one step (arrays, one per unit).
-
-    ``supplied`` (food and fuel in hand) sets the protection; ``evacuable`` (a supply road
-    behind the unit, default: as supplied) decides how many of the injured die.
-    Returns (injured, dead): ``injured`` counts every cold casualty, ``dead`` those of them
-    who die (a binomial share of the injured).
+    ``supplied`` (food and fuel in hand) sets the protection. Whether the injured die is
+    :mod:`sim.evacuation`'s: it depends on their getting to an aid post.
     """
-    evacuable = supplied if evacuable is None else evacuable
     hours_and_chill = np.array(np.broadcast_arrays(
         march_hours, rest_hours_outdoors, march_wind_chill, rest_wind_chill), dtype=float)
     march_dose, rest_dose = exposure_dose(hours_and_chill[:2], hours_and_chill[2:], p)
     dose = march_dose + rest_dose
     chance = injury_probability(dose, protection(winter_equipment, supplied, fatigue_days, p), p)
-    injured = rng.binomial(np.asarray(strength, dtype=np.int64), chance)
-    dead = rng.binomial(injured, fatality_share(evacuable, p))
-    return injured, dead
+    return rng.binomial(np.asarray(strength, dtype=np.int64), chance)

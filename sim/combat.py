@@ -77,18 +77,15 @@ def artillery_multiplier(support: float, p: CombatParameters) -> float:
     return 1.0 / (1.0 - share)
 
 
-def split_casualties(rng: np.random.Generator, casualties: int, broken: bool, evacuable: bool,
+def split_casualties(rng: np.random.Generator, casualties: int, broken: bool,
                      p: CombatParameters) -> dict[str, int]:
     """Split battle casualties into killed, wounded and missing.
 
-    Without a road to evacuate them on, a share of the wounded die.
+    What becomes of the wounded is :mod:`sim.evacuation`'s.
     """
     missing_share = p.missing_share_broken if broken else p.missing_share
     killed, wounded, missing = rng.multinomial(
         casualties, [p.killed_share, 1 - p.killed_share - missing_share, missing_share])
-    if not evacuable and wounded:
-        died = int(rng.binomial(wounded, p.wounded_die_unsupplied))
-        killed, wounded = killed + died, wounded - died
     return {"killed": int(killed), "wounded": int(wounded), "missing": int(missing)}
 
 
@@ -311,7 +308,7 @@ class CombatResolver:
         if casualties <= 0:
             return
         split = split_casualties(self.model.rng, min(casualties, unit.strength),
-                                 unit.broken or unit.encircled, unit.supply_path, self.p)
+                                 unit.broken or unit.encircled, self.p)
         for cause, men in split.items():
             unit.lose(cause, men)
 

@@ -13,10 +13,13 @@
 4. movement: battalions march towards their objectives in the step's daylight hours, stopping
    on entering an enemy zone of control (:mod:`sim.control`),
 5. combat between battalions in contact, and bombardment (:mod:`sim.combat`),
-6. winter attrition: cold injury (:mod:`sim.cold`) and avalanches (:mod:`sim.avalanche`),
-7. morale: battalions break or rally (:mod:`sim.morale`),
-8. control of ground and places, zones of control,
-9. data collection.
+6. winter attrition: cold injury (:mod:`sim.cold`), hypothermia (:mod:`sim.hypothermia`) and
+   avalanches (:mod:`sim.avalanche`),
+7. casualty care: the wounded and cold-injured go back to an aid post, wait, die, are carried
+   or are left behind (:mod:`sim.evacuation`),
+8. morale: battalions break or rally (:mod:`sim.morale`),
+9. control of ground and places, zones of control,
+10. data collection.
 
 Reinforcements enter through Mesa's event scheduler on their scenario dates. The model never
 imports plotting code; :mod:`sim.output` and :mod:`sim.mapping` read it from outside.
@@ -38,6 +41,7 @@ from .avalanche import avalanche_terrain_share
 from .clock import Clock
 from .combat import CombatResolver
 from .control import Control, nearest_squared
+from .evacuation import Evacuation
 from .morale import check_morale
 from .movement import cell_rate_factors, ground_rate_factors
 from .passes import PassConditions
@@ -119,6 +123,7 @@ class OperationModel(mesa.Model):
                                     terrain.elevation_m)
         self.supply_lines = SupplyLines(self)
         self.combat = CombatResolver(self)
+        self.evacuation = Evacuation(self)
         self.depots = {sid: scenario.active_depots(sid) for sid in scenario.sides}
         self._place_at = {cell: place for place, cell in self.world.places.items()}
 
@@ -165,6 +170,7 @@ class OperationModel(mesa.Model):
         self.move_battalions(steps_done)
         contacts = self.combat.fight()
         apply_winter_attrition(self)
+        self.evacuation.tend()
         check_morale(self, contacts)
         self.update_control()
         self.collect()
@@ -437,6 +443,8 @@ class OperationModel(mesa.Model):
         for cause in LOSS_CAUSES:
             totals[cause] = sum(u.losses[cause] for u in units)
         totals["dead"] = sum(totals[c] for c in DEATH_CAUSES)
+        totals["dead_unevacuated"] = sum(u.dead_unevacuated for u in units)
+        totals["in_care"] = sum(u.care.waiting for u in units)
         return totals
 
     def _model_reporters(self) -> dict[str, Any]:
@@ -446,7 +454,8 @@ class OperationModel(mesa.Model):
             reporters[f"{side}_dead"] = lambda m, s=side: m.collected_totals[s]["dead"]
             reporters[f"{side}_units_marching"] = lambda m, s=side: sum(
                 u.state == UnitState.MARCHING for u in m.side_units(s))
-            for cause in ("cold_injured", "cold_dead", "hypothermia_dead", "avalanche_dead"):
+            for cause in ("cold_injured", "cold_dead", "hypothermia_dead", "avalanche_dead",
+                          "died_of_wounds", "dead_unevacuated", "in_care"):
                 reporters[f"{side}_{cause}"] = lambda m, s=side, c=cause: m.collected_totals[s][c]
             reporters[f"{side}_supply_need_t_per_day"] = lambda m, s=side: (
                 m.collected_totals[s]["alive"] * m.spec.parameters.supply.kg_per_man_day / 1000.0)

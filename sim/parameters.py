@@ -307,13 +307,12 @@ class ColdParameters(ParameterGroup):
     fatigue_recovery_open: float = Field(
         0.5, ge=0, description="days of fatigue shed per day of rest in the open. Assumption.")
     fatality_supplied: float = Field(
-        0.05, ge=0, le=1, description="share of cold injuries that die when the unit has a "
-        "supply road behind it to evacuate them on. Assumption: at Chosin most frostbite cases "
-        "survived (§3.1).")
+        0.05, ge=0, le=1, description="share of cold injuries brought to an aid post that die "
+        "(sim.evacuation). Assumption: at Chosin most frostbite cases survived (§3.1).")
     fatality_unsupplied: float = Field(
-        0.45, ge=0, le=1, description="share of cold injuries that die when the unit has no "
-        "road to evacuate them on: the 14 Feb 1994 retreat had 109 frostbite deaths among 250 "
-        "dead (S7; derived_cold_share_episode 0.44).")
+        0.45, ge=0, le=1, description="share of cold injuries that die if they are not brought "
+        "to an aid post within evacuation.untreated_death_hours: the 14 Feb 1994 retreat had "
+        "109 frostbite deaths among 250 dead (S7; derived_cold_share_episode 0.44).")
 
 
 class HypothermiaParameters(ParameterGroup):
@@ -562,9 +561,6 @@ class CombatParameters(ParameterGroup):
     missing_share_broken: float = Field(
         0.3, ge=0, le=1, description="share missing or captured when the unit is broken or "
         "encircled. Assumption: 111 missing in the 14 Feb retreat against 141 killed (S7).")
-    wounded_die_unsupplied: float = Field(
-        0.3, ge=0, le=1, description="share of wounded who die when they cannot be evacuated "
-        "(no supply road behind the unit). Assumption.")
     artillery_casualty_share: float = Field(
         0.47, ge=0, lt=1, description="share of casualties caused by artillery where guns "
         "support an engagement: WWII Pacific 47 % (ETO 64 %, MTO 69 %; §2.3); the lowest, for "
@@ -686,6 +682,42 @@ class SupplyParameters(ParameterGroup):
         "and porters keep that link. Assumption.")
 
 
+class EvacuationParameters(ParameterGroup):
+    """Casualty evacuation (:mod:`sim.evacuation`; ``combat_science.md`` §3.2c).
+
+    Wounded and cold-injured men go back to an aid post on the side's open roads while a
+    route is open, carried by the battalion's litter teams over the ground between; a column
+    with no route carries its litter cases, slowed, or leaves those it cannot carry.
+    """
+
+    litter_case_share: float = Field(
+        0.5, ge=0, le=1, description="share of the wounded and cold-injured who cannot walk "
+        "and go on a litter (frostbitten feet, wounds of the legs and trunk). Assumption.")
+    bearers_per_litter: int = Field(
+        6, ge=1, le=12, description="men per litter: six on non-technical mountain ground "
+        "(Wilkerson, *Medicine for Mountaineering*, litter evacuation); four on level ground "
+        "(ATP 4-25.13, the four-man litter squad).")
+    bearer_share: float = Field(
+        0.25, ge=0, le=1, description="largest share of a battalion's men that can go on "
+        "litters and still hold or march as a unit. Assumption.")
+    litter_pace_share: float = Field(
+        0.5, gt=0, le=1, description="share of the cross-country foot-march rate a litter team "
+        "keeps; also the pace of a column that carries litters. Assumption: carrying a litter "
+        "any distance is strenuous and teams rotate (Wilkerson; FM 3-97.6).")
+    untreated_wounded_death_share: float = Field(
+        0.3, ge=0, le=1, description="share of wounded who die if they are not brought to an "
+        "aid post within untreated_death_hours. Assumption.")
+    untreated_death_hours: float = Field(
+        72.0, gt=0, le=720, description="h; time over which untreated casualties die at "
+        "their untreated share (a constant hazard; cold injuries die at "
+        "cold.fatality_unsupplied). Assumption: haemorrhage, shock and then wound sepsis kill "
+        "most of the untreated within the first days.")
+    left_behind_dead_share: float = Field(
+        0.5, ge=0, le=1, description="share of the casualties a column leaves behind who die; "
+        "the rest are missing or captured. After the 14 Feb 1994 retreat: 109 frostbite dead "
+        "against 111 missing (S7).")
+
+
 class Parameters(ParameterGroup):
     """All parameter groups of a scenario."""
 
@@ -698,3 +730,4 @@ class Parameters(ParameterGroup):
     combat: CombatParameters = CombatParameters()
     morale: MoraleParameters = MoraleParameters()
     supply: SupplyParameters = SupplyParameters()
+    evacuation: EvacuationParameters = EvacuationParameters()

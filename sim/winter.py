@@ -43,23 +43,22 @@ def cold_injuries(model, units, lengths, air_c, wind_ms, step_hours) -> None:
     ``air_c`` and ``wind_ms`` are read on the cells each crossed, ``lengths`` cells each.
     """
     p = model.spec.parameters.cold
-    (march_hours, sheltered, dug_in, strength, equipment, supplied, fatigue,
-     evacuable) = np.array([(u.march_hours_step, u.sheltered, u.dug_in, u.strength,
-                             u.winter_equipment, u.supplied, u.fatigue_days, u.supply_path)
-                            for u in units], dtype=float).T
+    (march_hours, sheltered, dug_in, strength, equipment, supplied,
+     fatigue) = np.array([(u.march_hours_step, u.sheltered, u.dug_in, u.strength,
+                           u.winter_equipment, u.supplied, u.fatigue_days)
+                          for u in units], dtype=float).T
     exposure = cold.rest_exposure_share(sheltered != 0, dug_in != 0, p)
     chill = cold.wind_chill_c(air_c, wind_ms)
     ends = np.cumsum(lengths)
     march_chill = np.minimum.reduceat(chill, ends - lengths)
     rest_chill = chill[ends - 1]  # where the battalion stands at the end of the step
     rest_outdoors = np.maximum(step_hours - march_hours, 0.0) * exposure
-    injured, dead = cold.cold_casualties(
+    injured = cold.cold_injuries(
         model.rng, strength.astype(np.int64), march_hours, march_chill, rest_outdoors,
-        rest_chill, equipment, supplied != 0, fatigue, p, evacuable=evacuable != 0)
-    for unit, hurt, died in zip(units, injured.tolist(), dead.tolist()):
+        rest_chill, equipment, supplied != 0, fatigue, p)
+    for unit, hurt in zip(units, injured.tolist()):
         if hurt:
-            unit.lose("cold_dead", died)
-            unit.lose("cold_injured", hurt - died)
+            unit.lose("cold_injured", hurt)
 
 
 def hypothermia_deaths(model, units, lengths, cells, air_c, wind_ms, step_hours) -> None:
