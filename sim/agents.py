@@ -102,6 +102,7 @@ class Battalion(CellAgent):
         self.heat_debt_j_m2 = 0.0  # the men's heat debt (sim.hypothermia)
         self.worst_heat_debt_j_m2 = 0.0  # the deepest so far: those it would kill are dead
         self.shivering_hours = 0.0  # hours into the fading of their shivering
+        self.has_trains = True  # its vehicles: tents, stoves, fuel, stocks and spare kit
         self.care = CasualtyCare()  # its wounded and cold-injured not yet at an aid post
         self.dead_unevacuated = 0  # of them, died waiting or left behind
 
@@ -275,7 +276,13 @@ class Battalion(CellAgent):
                 self.become(UnitState.MARCHING, "following the threat along the road")
 
     def fall_back(self, place: str, state: UnitState | None = None) -> None:
-        """Leave the current task and march to a place (retreat, breakout, withdrawal)."""
+        """Leave the current task and march to a place (retreat, breakout, withdrawal).
+
+        Cut off by the enemy from its side's roads, it leaves its vehicles behind: they
+        cannot go where it goes.
+        """
+        if self.has_trains and self.cut_since is not None:
+            self.lose_trains("cut off from its roads")
         self.objective_cell = self.model.world.places[place]
         self.escape = []
         self.leg_hours_done = 0.0
@@ -322,6 +329,22 @@ class Battalion(CellAgent):
             self.armament = replace(self.armament, armour=0.0, indirect=0.0, reach_km=0.0)
         self.model.log_event("equipment_abandoned", unit=self.battalion_id,
                              cause="no road out for the guns",
+                             place=self.model.place_name(self.coordinate))
+        if self.has_trains:
+            self.lose_trains("no road out for the guns")
+
+    def lose_trains(self, cause: str) -> None:
+        """Its vehicles are left behind, and with them its shelter, stocks and spare kit.
+
+        No more tents and stoves (it is warm at a halt only under a roof or by a wood fire),
+        no more stocks than the men carry (``supply.on_man_days``), and the kit the vehicles
+        carried is gone (``cold.kit_in_trains_share``).
+        """
+        p = self.model.spec.parameters
+        self.has_trains = False
+        self.winter_equipment *= 1.0 - p.cold.kit_in_trains_share
+        self.supply_days = min(self.supply_days, p.supply.on_man_days)
+        self.model.log_event("trains_abandoned", unit=self.battalion_id, cause=cause,
                              place=self.model.place_name(self.coordinate))
 
     def lose(self, cause: str, men: int) -> int:
@@ -502,7 +525,12 @@ class Battalion(CellAgent):
 
     def restock(self, on_path: bool, stock_days: float, refill_days: float, step_days: float,
                 ammunition_days: float) -> None:
-        """The step's supply: refilled on a supply path, spent off it, capped at ``stock_days``."""
+        """The step's supply: refilled on a supply path, spent off it, capped at ``stock_days``.
+
+        Without its vehicles it keeps no more than its men carry.
+        """
+        if not self.has_trains:
+            stock_days = min(stock_days, self.model.spec.parameters.supply.on_man_days)
         self.supply_path = on_path
         if on_path:
             self.supply_days += refill_days

@@ -297,6 +297,11 @@ class ColdParameters(ParameterGroup):
         0.5, ge=0, le=1, description="share of its protection a unit keeps when out of supply "
         "(no food, no fuel). Assumption; loss of the supply road removes shelter and fuel "
         "(Chosin, Omar Pass, §3.2).")
+    kit_in_trains_share: float = Field(
+        0.3, ge=0, le=1, description="share of a battalion's winter kit carried in its "
+        "vehicles (sleeping bags, spare clothing and boots, tent bedding), lost with them. "
+        "Assumption; S9: with all heavy equipment abandoned in the 14 Feb 1994 withdrawal, men "
+        "burned their padded jackets for warmth.")
     fatigue_protection_loss_per_day: float = Field(
         0.02, ge=0, le=1, description="protection lost per day of continuous marching or combat "
         "(exhaustion). Assumption.")
@@ -646,6 +651,10 @@ class SupplyParameters(ParameterGroup):
         "(rations, fuel, water; §3.6); the model reports each side's daily need in tonnes.")
     carried_days: float = Field(
         3.0, gt=0, description="days of supply a battalion carries. Assumption.")
+    on_man_days: float = Field(
+        2.0, gt=0, description="days of supply the men carry on themselves: all a battalion "
+        "keeps once it has lost its vehicles (its trains). The US infantry manual of 1917: 2 "
+        "days on each man.")
     position_stock_days: float = Field(
         7.0, gt=0, description="days of supply a battalion dug in on its supply path keeps in "
         "its position (its trains come up); it takes only carried_days when it moves on. "

@@ -68,18 +68,20 @@ def hypothermia_deaths(model, units, lengths, cells, air_c, wind_ms, step_hours)
     making the heat of marching; its resting hours where the battalion stands, the exposed
     share of them (:func:`sim.cold.rest_exposure_share`: a village, a dug-in position or the
     open) sitting still and shivering in the wind, in clothing wet with any snow falling
-    there; the rest out of the wind, paying the debt back under a roof or by stoves and fires
-    while there is fuel (supplied, or wood below the tree line), or else still shivering.
+    there; the rest out of the wind, paying the debt back under a roof, by the stoves its
+    vehicles carry while it is supplied, or by wood fires below the tree line; else still
+    shivering.
     Marching and shivering burn the same fuel: as it runs out (sooner with exhaustion) both
     make less heat, fat keeping up a share of it; meals give it back. Those whose lethal debt
     the step's deepest debt passes die.
     """
     p, cold_p = model.spec.parameters.hypothermia, model.spec.parameters.cold
     (march_hours, sheltered, dug_in, strength, equipment, supplied, fatigue, debt, worst,
-     shivered) = np.array([(u.march_hours_step, u.sheltered, u.dug_in, u.strength,
-                            u.winter_equipment, u.supplied, u.fatigue_days, u.heat_debt_j_m2,
-                            u.worst_heat_debt_j_m2, u.shivering_hours)
-                           for u in units], dtype=float).T
+     shivered, trains) = np.array([(u.march_hours_step, u.sheltered, u.dug_in, u.strength,
+                                    u.winter_equipment, u.supplied, u.fatigue_days,
+                                    u.heat_debt_j_m2, u.worst_heat_debt_j_m2,
+                                    u.shivering_hours, u.has_trains)
+                                   for u in units], dtype=float).T
     ends = np.cumsum(lengths)
     here = ends - 1
     stand = tuple(axis[here] for axis in cells)  # where each stands at the end of the step
@@ -101,18 +103,19 @@ def hypothermia_deaths(model, units, lengths, cells, air_c, wind_ms, step_hours)
     shivered = shivered + outdoors
     before = hypothermia.share_dead(worst, p)
     # The rest of the halt is out of the wind (tents, dugouts, snow holes): warmed by a roof,
-    # by stoves and fires while there is fuel (supplied, or wood below the tree line), or else
-    # sitting still in calm air, shivering.
+    # by the stoves its vehicles carry while there is fuel (supplied), by wood fires below the
+    # tree line, or else sitting still in calm air, shivering.
     sheltered_hours = rest_hours - outdoors
     wood = model.world.terrain.elevation_m[stand] < model.spec.parameters.terrain.tree_line_m
-    heated = (sheltered != 0) | (supplied != 0) | wood
+    heated = (sheltered != 0) | ((supplied != 0) & (trains != 0)) | wood
     calm_loss = hypothermia.heat_loss_w_m2(
         air_c[here], 0.0, hypothermia.clothing_clo(equipment, snowing, p), p)
     cold_shelter = np.maximum(0.0, debt + hypothermia.debt_gained(
         sheltered_hours, calm_loss, p.resting_heat_w_m2, shivered, endurance, p))
+    deepest = np.maximum(worst, debt)  # out in the wind, before the shelter
     debt = np.where(heated, debt, cold_shelter)
     shivered = np.where(heated, shivered, shivered + sheltered_hours)
-    deepest = np.maximum(worst, debt)
+    deepest = np.maximum(deepest, debt)
     after = hypothermia.share_dead(deepest, p)
     chance = np.clip((after - before) / np.maximum(1.0 - before, 1e-12), 0.0, 1.0)
     dead = model.rng.binomial(strength.astype(np.int64), chance)
