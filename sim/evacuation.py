@@ -7,8 +7,9 @@ open, the pass not closed, the battalion not encircled). Litter cases go back as
 litter teams can carry them from where it stands to that road (ATP 4-25.13; six bearers to a
 litter on mountain ground, Wilkerson), slowed by the snow as men on foot are (FM 31-70). Those
 still waiting die at a constant hazard that kills the untreated share within the untreated
-time. A battalion with no route that marches carries its litter cases at a litter team's pace
-and leaves behind those it has no bearers for: they die or are taken.
+time. A battalion with no route that falls back carries its litter cases at a litter team's
+pace and leaves behind those it has no bearers for: they die or are taken. One that goes
+forward leaves them at a collection point, where they wait.
 """
 
 from __future__ import annotations
@@ -101,9 +102,13 @@ class Evacuation:
             if carry_km is not None:
                 self.send_back(unit, carry_km)
             self.untreated_deaths(unit)
-            if carry_km is None and unit.march_hours_step > 0:
+            # Going back with no route, it takes its casualties along; going forward, it
+            # leaves them at a collection point with its aid men, where they wait.
+            going_back = carry_km is None and (unit.withdrawing or unit.broken
+                                               or unit.encircled)
+            if going_back and unit.march_hours_step > 0:
                 self.carry_or_leave(unit)
-            unit.carry_litters(carry_km is None and care.litter_cases > 0)
+            unit.carry_litters(going_back and care.litter_cases > 0)
 
     def carry_km(self, unit) -> float | None:
         """Km of litter carry from the battalion to its side's nearest reached road cell.
