@@ -18,6 +18,7 @@ import math
 import multiprocessing
 import os
 import platform
+import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -122,6 +123,11 @@ def plan_batch(definition: BatchDefinition) -> Batch:
     if matrix is not None and len(grid) > 1 and definition.design in ("morris", "sobol"):
         raise ScenarioError(f"--design {definition.design} cannot be combined with --sweep: "
                             "the sensitivity analysis needs its own sample alone")
+    named = [Path(f).resolve() for f in definition.scenarios]
+    twice = sorted({str(f) for f in named if named.count(f) > 1})
+    if twice:
+        raise ScenarioError(f"{', '.join(twice)}: named more than once; expected each scenario "
+                            "once (its runs would be the same)")
     code = code_version()
     points: list[DesignPoint] = []
     for scenario_file in definition.scenarios:
@@ -150,6 +156,7 @@ class BatchReport:
 
     total: int
     skipped: int = 0
+    shared: int = 0  # runs of identical design points, done once for all of them
     finished: int = 0
     failed: int = 0
     aborted: int = 0
@@ -188,13 +195,19 @@ def execute(batch: Batch, store: ResultStore, executor: cf.Executor, workers: in
     store.write_design(batch.design_frame())
     store.write_manifest(manifest(batch, workers))
     done = store.finished_keys()
-    todo = [spec for spec in batch.runs if spec.key not in done]
-    report = BatchReport(total=len(batch.runs), skipped=len(batch.runs) - len(todo))
+    if store.set_aside_keys and progress:
+        print(f"{len(store.set_aside_keys)} damaged run files set aside in "
+              f"{store.runs / 'damaged'}; those runs go again", file=sys.stderr)
+    todo = list({spec.key: spec for spec in batch.runs if spec.key not in done}.values())
+    unique = len({spec.key for spec in batch.runs})
+    report = BatchReport(total=len(batch.runs), skipped=unique - len(todo),
+                         shared=len(batch.runs) - unique)
+    # identical design points share their runs: a run done stands for all its points
     size = group or group_size(len(todo), workers)
     tasks = list(_groups(todo, size))
     window = max(2 * workers, 4)
     pending: dict[cf.Future, list[RunSpec]] = {}
-    bar = tqdm(total=len(batch.runs), initial=report.skipped, desc="batch", unit="run",
+    bar = tqdm(total=unique, initial=report.skipped, desc="batch", unit="run",
                disable=not progress, dynamic_ncols=True)
     task_iter = iter(tasks)
     try:
@@ -232,7 +245,10 @@ def execute(batch: Batch, store: ResultStore, executor: cf.Executor, workers: in
             future.cancel()
     finally:
         bar.close()
-    report.summary = store.gather_summary([spec.key for spec in batch.runs])
+    report.summary = store.gather_summary(
+        [spec.key for spec in batch.runs],
+        [{"point": spec.point, "replicate": spec.replicate, **_plain(spec.parameters)}
+         for spec in batch.runs])
     report.seconds = time.perf_counter() - started
     return report
 
@@ -306,6 +322,9 @@ def _check_manifest(batch: Batch, store: ResultStore) -> None:
                          "choose another --out folder")
 
 
+SCHEDULER_TIMEOUT_S = 5  # a scheduler that has not answered by then is not there
+
+
 @contextlib.contextmanager
 def open_executor(workers: int | None = None, scheduler: str | None = None,
                   dask: str | None = None) -> Iterator[tuple[cf.Executor, int]]:
@@ -323,7 +342,14 @@ def open_executor(workers: int | None = None, scheduler: str | None = None,
 
         cluster = None if scheduler else LocalCluster(
             n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
-        client = Client(scheduler or cluster)
+        try:
+            client = Client(scheduler or cluster, timeout=SCHEDULER_TIMEOUT_S)
+        except (OSError, TimeoutError) as exc:
+            if cluster is not None:
+                cluster.close()
+            raise ScenarioError(f"--scheduler {scheduler}: no Dask scheduler answered within "
+                                f"{SCHEDULER_TIMEOUT_S} s ({type(exc).__name__}); expected "
+                                "tcp://HOST:PORT of a running scheduler") from None
         try:
             yield client.get_executor(pure=False), max(sum(client.nthreads().values()), 1)
         finally:

@@ -9,11 +9,98 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SCENARIO = ROOT / "scenarios" / "kalbajar_1993_94.toml"
 DEFAULT_RANGES = ROOT / "scenarios" / "calibration_ranges.toml"
+
+
+# ----------------------------------------------------------------------------- option types
+# Each is an argparse type: a bad value exits with code 2 and one line naming the option.
+
+def seed(text: str) -> int:
+    """A random seed: a whole number from 0 to 2**63 - 1."""
+    value = _whole(text)
+    if not 0 <= value < 2 ** 63:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected a whole number from 0 to 2**63-1")
+    return value
+
+
+MOST = 1_000_000  # runs, points, samples: a million replays would take a cluster months
+
+
+def at_least_one(text: str) -> int:
+    """A count from one to a million."""
+    value = _whole(text)
+    if not 1 <= value <= MOST:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected a whole number from 1 to {MOST:,}")
+    return value
+
+
+def not_negative(text: str) -> int:
+    """A count from zero to a million."""
+    value = _whole(text)
+    if not 0 <= value <= MOST:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected a whole number from 0 to {MOST:,}")
+    return value
+
+
+def workers(text: str) -> int | None:
+    """Worker processes: a whole number of at least 1, or 'auto' for every core."""
+    if text.strip().lower() == "auto":
+        return None
+    return at_least_one(text)
+
+
+def share(text: str) -> float:
+    """A share from 0 to 1."""
+    value = _number(text)
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected a number from 0 to 1")
+    return value
+
+
+def positive_hours(text: str) -> float:
+    """A positive number of hours, at most a year."""
+    value = _number(text)
+    if not 0.0 < value <= 8760.0:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected hours above 0, at most 8760")
+    return value
+
+
+def _whole(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected a whole number") from None
+
+
+def _number(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected a number") from None
+    if value != value or value in (float("inf"), float("-inf")):
+        raise argparse.ArgumentTypeError(f"{text!r}: expected a finite number")
+    return value
+
+
+def writable_folder(out_dir: Path) -> Path:
+    """``out_dir``, created if need be and checked writable before anything runs."""
+    from .scenario import ScenarioError
+
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ScenarioError(f"--out {out_dir}: a file; expected a folder for the outputs")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=out_dir, prefix=".write-check-"):
+            pass
+    except OSError as exc:
+        raise ScenarioError(f"--out {out_dir}: cannot write there ({exc.strerror}); expected "
+                            "a folder this user can write to") from None
+    return out_dir
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -29,7 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
                          "timeseries.parquet, units.parquet, events.jsonl and map.png.")
     run.add_argument("scenario", nargs="?", type=Path, default=DEFAULT_SCENARIO,
                      help="scenario TOML file (default: %(default)s)")
-    run.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    run.add_argument("--seed", type=seed, default=0, help="random seed (default: 0)")
     run.add_argument("--set", dest="overrides", action="append", default=[],
                      metavar="KEY.PATH=VALUE",
                      help="override a scenario value, e.g. --set start_date=1993-09-15 or "
@@ -41,9 +128,13 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--animate", action="store_true",
                      help="also write replay.gif (and replay.mp4 where ffmpeg is installed), "
                      "one map per --frame-hours of the operation")
-    run.add_argument("--frame-hours", type=float, default=24.0, metavar="H",
+    run.add_argument("--frame-hours", type=positive_hours, default=24.0, metavar="H",
                      help="hours of the operation per animation frame (default: 24)")
     run.add_argument("--quiet", action="store_true", help="no progress bar or summary table")
+    run.add_argument("--check", action="store_true",
+                     help="after every step, check that personnel is conserved, no count is "
+                     "negative and the state holds no NaN (sim.invariants); stop at the first "
+                     "broken one")
 
     validate = sub.add_parser(
         "validate", help="score many seeds against the historical record",
@@ -52,18 +143,19 @@ def build_parser() -> argparse.ArgumentParser:
         "the sourced ranges.")
     validate.add_argument("scenario", nargs="?", type=Path, default=DEFAULT_SCENARIO,
                           help="scenario TOML file (default: %(default)s)")
-    validate.add_argument("--runs", type=int, default=20, help="number of seeds (default: 20)")
-    validate.add_argument("--seed", type=int, default=0,
+    validate.add_argument("--runs", type=at_least_one, default=20,
+                          help="number of seeds (default: 20)")
+    validate.add_argument("--seed", type=seed, default=0,
                           help="base seed: the runs take its batch seeds, as batch and "
                           "calibrate do (default: 0)")
     validate.add_argument("--out", type=Path, default=None,
                           help="results folder (default: outputs/validations/<name>-<hash>/); "
                           "the same command again reuses its finished runs")
-    validate.add_argument("--workers", type=int, default=None,
-                          help="worker processes (default: all cores)")
+    validate.add_argument("--workers", type=workers, default=None,
+                          help="worker processes, or auto (default: auto, all cores)")
     validate.add_argument("--set", dest="overrides", action="append", default=[],
                           metavar="KEY.PATH=VALUE", help="override a scenario value; repeatable")
-    validate.add_argument("--target", type=float, default=0.6,
+    validate.add_argument("--target", type=share, default=0.6,
                           help="hit rate a milestone needs to pass (default: 0.6)")
     validate.add_argument("--strict", action="store_true",
                           help="exit with code 1 when the target is not met")
@@ -84,12 +176,13 @@ def add_batch_parser(sub) -> None:
     batch.add_argument("scenarios", nargs="*", type=Path, default=[DEFAULT_SCENARIO],
                        metavar="SCENARIO", help="scenario TOML files (default: the historical "
                        "scenario); several files are compared side by side")
-    batch.add_argument("--runs", type=int, default=10,
+    batch.add_argument("--runs", type=at_least_one, default=10,
                        help="seeds per design point (default: 10)")
-    batch.add_argument("--seed", type=int, default=0,
+    batch.add_argument("--seed", type=seed, default=0,
                        help="base seed; run i uses SeedSequence(seed)'s i-th child (default: 0)")
-    batch.add_argument("--workers", type=int, default=None,
-                       help="worker processes, or Dask LocalCluster workers (default: all cores)")
+    batch.add_argument("--workers", type=workers, default=None,
+                       help="worker processes, or Dask LocalCluster workers, or auto "
+                       "(default: auto, all cores)")
     batch.add_argument("--scheduler", default=None, metavar="tcp://HOST:8786",
                        help="send the runs to a running Dask cluster")
     batch.add_argument("--dask", choices=["local"], default=None,
@@ -102,7 +195,7 @@ def add_batch_parser(sub) -> None:
     batch.add_argument("--design", choices=["grid", "lhs", "morris", "sobol"], default="grid",
                        help="grid (sweeps only), Latin hypercube, Morris screening or Sobol "
                        "indices over the --range bounds (default: grid)")
-    batch.add_argument("--samples", type=int, default=0,
+    batch.add_argument("--samples", type=not_negative, default=0,
                        help="lhs: points; morris: trajectories r (r(D+1) points); sobol: base "
                        "sample N, a power of two (N(D+2) points)")
     batch.add_argument("--range", dest="ranges", action="append", default=[],
@@ -112,7 +205,7 @@ def add_batch_parser(sub) -> None:
                        metavar="COLUMN", help="summary column to report and analyse "
                        "(default: each side's dead, cold dead, encircled units, closest "
                        "approach)")
-    batch.add_argument("--group", type=int, default=None,
+    batch.add_argument("--group", type=at_least_one, default=None,
                        help="runs per task (default: enough tasks to keep workers busy, at "
                        "most 8 runs each)")
     batch.add_argument("--out", type=Path, default=None,
@@ -134,22 +227,23 @@ def add_calibrate_parser(sub) -> None:
     calibrate.add_argument("--ranges", type=Path, default=DEFAULT_RANGES,
                            help="ranges file: [ranges.\"key.path\"] low, high, source "
                            "(default: %(default)s)")
-    calibrate.add_argument("--points", type=int, default=32,
+    calibrate.add_argument("--points", type=at_least_one, default=32,
                            help="design points of the Latin hypercube (default: 32)")
-    calibrate.add_argument("--runs", type=int, default=20,
+    calibrate.add_argument("--runs", type=at_least_one, default=20,
                            help="seeds per design point (default: 20)")
-    calibrate.add_argument("--seed", type=int, default=0,
+    calibrate.add_argument("--seed", type=seed, default=0,
                            help="base seed of the runs and of the design (default: 0)")
     calibrate.add_argument("--fit", action="append", default=[], metavar="TARGET",
                            help="a target of the record to fit (a milestone or casualty "
                            "name); repeatable; default: all of them")
-    calibrate.add_argument("--target", type=float, default=0.6,
+    calibrate.add_argument("--target", type=share, default=0.6,
                            help="hit rate a milestone needs to be met (default: 0.6)")
     calibrate.add_argument("--set", dest="overrides", action="append", default=[],
                            metavar="KEY.PATH=VALUE", help="override a scenario value; repeatable")
-    calibrate.add_argument("--top", type=int, default=5, help="points to print (default: 5)")
-    calibrate.add_argument("--workers", type=int, default=None,
-                           help="worker processes (default: all cores)")
+    calibrate.add_argument("--top", type=at_least_one, default=5,
+                           help="points to print (default: 5)")
+    calibrate.add_argument("--workers", type=workers, default=None,
+                           help="worker processes, or auto (default: auto, all cores)")
     calibrate.add_argument("--out", type=Path, default=None,
                            help="results folder (default: outputs/calibration/<name>-<hash>/)")
     calibrate.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -163,6 +257,7 @@ def main(argv: list[str] | None = None) -> int:
     if not argv or argv[0] not in commands:
         argv = ["run", *argv]  # options without a command apply to the historical replay
     args = parser.parse_args(argv)
+    from .invariants import InvariantBroken
     from .scenario import ScenarioError
     from .store import StoreError
 
@@ -178,6 +273,9 @@ def main(argv: list[str] | None = None) -> int:
     except (ScenarioError, StoreError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except InvariantBroken as exc:
+        print(f"check failed: {exc}", file=sys.stderr)
+        return 3
     parser.print_help()
     return 1
 
@@ -186,15 +284,13 @@ def command_run(args) -> int:
     """Run one scenario and write its outputs."""
     from tqdm import tqdm
 
+    from .invariants import check_step
     from .model import OperationModel
     from .output import summarise, write_outputs
     from .scenario import load_scenario
 
-    if args.animate and args.frame_hours <= 0:
-        print(f"error: --frame-hours {args.frame_hours}: expected a positive number of hours",
-              file=sys.stderr)
-        return 2
     scenario = load_scenario(args.scenario, args.overrides)
+    out_dir = writable_folder(args.out or ROOT / "outputs" / scenario.name)
     model = OperationModel(scenario, rng=args.seed)
     recorder = None
     if args.animate:
@@ -205,10 +301,11 @@ def command_run(args) -> int:
               leave=False) as bar:
         while model.running:
             model.step()
+            if args.check:
+                check_step(model)
             if recorder is not None:
                 recorder.observe()
             bar.update(1)
-    out_dir = args.out or ROOT / "outputs" / scenario.name
     paths = write_outputs(model, out_dir, map_png=not args.no_map)
     if recorder is not None:
         from .animation import animate_replay
@@ -264,7 +361,8 @@ def command_validate(args) -> int:
     definition = BatchDefinition(scenarios=[args.scenario], runs=args.runs, seed=args.seed,
                                  overrides=args.overrides)
     batch = plan_batch(definition)
-    out_dir = args.out or default_out_dir("validations", scenario.name, definition)
+    out_dir = writable_folder(args.out or default_out_dir("validations", scenario.name,
+                                                          definition))
     with open_executor(args.workers) as (executor, workers):
         report = execute(batch, ResultStore(out_dir), executor, workers, progress=True)
     if report.interrupted or report.aborted:
@@ -340,7 +438,8 @@ def command_batch(args) -> int:
         overrides=args.overrides, sweeps=args.sweeps, design=args.design,
         samples=args.samples, ranges=args.ranges)
     batch = plan_batch(definition)
-    out_dir = args.out or default_out_dir("batches", batch.points[0].scenario.name, definition)
+    out_dir = writable_folder(args.out or default_out_dir(
+        "batches", batch.points[0].scenario.name, definition))
     store = ResultStore(out_dir)
     if not args.quiet:
         print(f"{len(batch.points)} design points x {args.runs} seeds = {len(batch.runs)} "
@@ -369,9 +468,10 @@ def command_batch(args) -> int:
         print(f"\n{args.design} sensitivity (outcome means over {args.runs} seeds per point; "
               f"saved to {out_dir / 'sensitivity.csv'})")
         print(format_sensitivity(indices))
-    print(f"{report.finished} runs done, {report.skipped} already stored, {report.failed} "
-          f"failed, {report.aborted} lost with a worker, in {report.seconds:.1f} s; "
-          f"results in {out_dir}")
+    shared = f" ({report.shared} shared by identical points)" if report.shared else ""
+    print(f"{report.finished} runs done, {report.skipped} already stored{shared}, "
+          f"{report.failed} failed, {report.aborted} lost with a worker, in "
+          f"{report.seconds:.1f} s; results in {out_dir}")
     if report.failed:
         print(f"failed runs and their errors: sim.load_batch({str(out_dir)!r}).failures",
               file=sys.stderr)
@@ -420,7 +520,8 @@ def command_calibrate(args) -> int:
         scenarios=[args.scenario], runs=args.runs, seed=args.seed, overrides=args.overrides,
         design="lhs", samples=args.points, ranges=[r.as_range_option() for r in ranges])
     batch = plan_batch(definition)
-    out_dir = args.out or default_out_dir("calibration", scenario.name, definition)
+    out_dir = writable_folder(args.out or default_out_dir("calibration", scenario.name,
+                                                          definition))
     store = ResultStore(out_dir)
     if not args.quiet:
         print(f"calibrating {scenario.name}: {len(ranges)} ranges, {len(batch.points)} points "

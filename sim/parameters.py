@@ -8,17 +8,110 @@ ids such as S34). Numbers that no source gives are marked *assumption* with the 
 
 from __future__ import annotations
 
-from typing import ClassVar
+import math
+from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 THEATRE = "A fact of the theatre: no default, the scenario states it with its source."
+# Bounds of the physical world, checked before anything runs.
+AIR_C = {"ge": -90.0, "le": 60.0}  # the coldest (-89.2 degC) and hottest (56.7 degC) air measured
+ELEVATION_M = {"ge": -500.0, "le": 9000.0}  # the Dead Sea shore to above Everest
+SLOPE_DEG = {"ge": 0.0, "le": 90.0}
+
+
+FACTOR_BOUNDS = (0.0, 100.0)  # a QJM factor multiplies; none in its tables exceeds 5
+# Largest magnitude of a number by its unit, for those without a bound of their own: beyond
+# these no campaign on Earth goes (unit suffix, bound, why), checked before anything runs.
+UNIT_BOUNDS = (
+    ("_km_per_h", 100.0, "faster than any march"),
+    ("_km_per_day", 1000.0, "further than any day's advance"),
+    ("_m_per_h", 5000.0, "faster than any climb"),
+    ("_kg_m3", 1000.0, "denser than water"),
+    ("_mm_per_day", 2000.0, "more than the wettest day measured (1,825 mm)"),
+    ("_mm_per_degree_day", 100.0, "faster than any melt"),
+    ("_w_m2k", 1000.0, "more than any heat transfer in air"),
+    ("_w_m2", 2000.0, "more than any human heat flow"),
+    ("_mj_m2", 100.0, "more than a body holds"),
+    ("_h_per_h", 100.0, "a rate per hour"),
+    ("_clo", 20.0, "warmer than any clothing"),
+    ("_deg", 90.0, "steeper than vertical"),
+    ("_ms", 150.0, "faster than any wind measured (113 m/s)"),
+    ("_days", 3650.0, "ten years, longer than any campaign"),
+    ("_hours", 8760.0, "a year"),
+    ("_h", 8760.0, "a year"),
+    ("_km", 1000.0, "wider than a theatre"),
+    ("_m", 9000.0, "higher than anything on Earth"),
+)
+ANY_NUMBER_BOUND = 1e6  # any other number: factors, rates, counts
+
+
+def unit_bound(name: str) -> tuple[float, str]:
+    """The largest magnitude a number named ``name`` may have, and why."""
+    for suffix, bound, why in UNIT_BOUNDS:
+        if name.endswith(suffix):
+            return bound, why
+    return ANY_NUMBER_BOUND, "beyond any factor, rate or count of the model"
 
 
 class ParameterGroup(BaseModel):
-    """A group of named parameters; unknown names are rejected."""
+    """A group of named parameters; unknown names are rejected, numbers must be finite.
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    A table of factors (terrain, posture, quality ...) given in part keeps its other entries'
+    defaults; its keys are those of the default table, and every factor lies in
+    ``FACTOR_BOUNDS``.
+    """
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, allow_inf_nan=False)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _complete_tables(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        for name, field in cls.model_fields.items():
+            given = data.get(name)
+            if isinstance(given, dict) and field.default_factory is not None:
+                default = field.default_factory()
+                if isinstance(default, dict) and default:
+                    data[name] = _completed_table(default, given, name)
+        return data
+
+    @model_validator(mode="after")
+    def _within_unit_bounds(self):
+        for name, field in type(self).model_fields.items():
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                continue
+            if any(hasattr(rule, "le") or hasattr(rule, "lt") for rule in field.metadata):
+                continue  # it has a bound of its own
+            bound, why = unit_bound(name)
+            if abs(value) > bound:
+                raise ValueError(f"{name} = {value!r}: expected at most {bound:g} in magnitude "
+                                 f"({why})")
+        return self
+
+
+def _completed_table(default: dict, given: dict, where: str) -> dict:
+    """``given`` laid over ``default``, key by key; unknown keys and odd factors are errors."""
+    table = dict(default)
+    for key, value in given.items():
+        at = f"{where}.{key}"
+        if key not in default:
+            raise ValueError(f"{at}: unknown key; expected one of {', '.join(default)}")
+        if isinstance(default[key], dict):
+            if not isinstance(value, dict):
+                raise ValueError(f"{at} = {value!r}: expected a table of {', '.join(default[key])}")
+            table[key] = _completed_table(default[key], value, at)
+            continue
+        low, high = FACTOR_BOUNDS
+        if isinstance(value, bool) or not isinstance(value, (int, float)) \
+                or not math.isfinite(value) or not low <= value <= high:
+            raise ValueError(f"{at} = {value!r}: expected a finite factor from {low:g} to "
+                             f"{high:g}")
+        table[key] = float(value)
+    return table
 
 
 class TerrainParameters(ParameterGroup):
@@ -33,7 +126,7 @@ class TerrainParameters(ParameterGroup):
         description="deg; slope from which ground is 'rugged'. Assumption: ATP 5-0.2-1 class 1 "
         "(gentle slopes, walking) ends well below this; at 1 km cells 10 deg is mountain ground.")
     tree_line_m: float = Field(
-        2400.0, ge=0,
+        2400.0, ge=0, le=ELEVATION_M["le"],
         description="m; rugged ground above this is 'bare'. Assumption: ATP 5-0.2-1 'high' "
         "altitude band starts at 2,400 m (combat_science.md §3.3); the Murov crest is bare.")
     lake_min_cells: int = Field(
@@ -129,37 +222,39 @@ class WeatherParameters(ParameterGroup):
         "pass_min_height_m", "wind_reference_height_m")
 
     reference_height_m: float | None = Field(
-        None, description="m; height of the theatre's climatological reference means. " + THEATRE)
+        None, **ELEVATION_M,
+        description="m; height of the theatre's climatological reference means. " + THEATRE)
     january_mean_c: float | None = Field(
-        None, description="degC; January mean at the reference height. " + THEATRE)
+        None, **AIR_C, description="degC; January mean at the reference height. " + THEATRE)
     july_mean_c: float | None = Field(
-        None, description="degC; July mean at the reference height. " + THEATRE)
+        None, **AIR_C, description="degC; July mean at the reference height. " + THEATRE)
     coldest_day_of_year: float | None = Field(
         None, ge=1, le=366, description="day of year of the coldest mean. " + THEATRE)
     lapse_above_january_c_per_km: float | None = Field(
-        None, ge=0, description="degC/km above the reference height in January. " + THEATRE)
+        None, ge=0, le=20, description="degC/km above the reference height in January. " + THEATRE)
     lapse_above_july_c_per_km: float | None = Field(
-        None, ge=0, description="degC/km above the reference height in July. " + THEATRE)
+        None, ge=0, le=20, description="degC/km above the reference height in July. " + THEATRE)
     lapse_below_january_c_per_km: float | None = Field(
-        None, ge=0, description="degC/km below the reference height in January. " + THEATRE)
+        None, ge=0, le=20, description="degC/km below the reference height in January. " + THEATRE)
     lapse_below_july_c_per_km: float | None = Field(
-        None, ge=0, description="degC/km below the reference height in July. " + THEATRE)
+        None, ge=0, le=20, description="degC/km below the reference height in July. " + THEATRE)
     diurnal_half_range_c: float | None = Field(
-        None, ge=0, description="degC; half the January day-night range. " + THEATRE)
+        None, ge=0, le=30, description="degC; half the January day-night range. " + THEATRE)
     warmest_hour: float = Field(
         15.0, ge=0, le=24, description="h local solar time of the daily maximum. Assumption.")
     anomaly_sd_c: float | None = Field(
-        None, ge=0, description="degC; standard deviation of the day-to-day anomaly (cold "
+        None, ge=0, le=30, description="degC; standard deviation of the day-to-day anomaly (cold "
         "spells and thaws). " + THEATRE)
     anomaly_timescale_days: float | None = Field(
-        None, gt=0, description="days; persistence of cold spells and thaws. " + THEATRE)
+        None, gt=0, le=365, description="days; persistence of cold spells and thaws. " + THEATRE)
     precip_january_mm_at_reference: float | None = Field(
-        None, ge=0, description="mm/month of precipitation at the reference height in "
+        None, ge=0, le=2000, description="mm/month of precipitation at the reference height in "
         "January. " + THEATRE)
     orographic_gain_per_km: float | None = Field(
-        None, ge=0, description="relative increase of precipitation per km of height. " + THEATRE)
+        None, ge=0, le=10,
+        description="relative increase of precipitation per km of height. " + THEATRE)
     precip_seasonal_amplitude: float | None = Field(
-        None, ge=0, le=1, description="relative amplitude of the seasonal precipitation cycle, "
+        None, ge=0, lt=1, description="relative amplitude of the seasonal precipitation cycle, "
         "January the driest. " + THEATRE)
     wet_after_dry_probability: float | None = Field(
         None, ge=0, le=1, description="chance a day is wet after a dry day. " + THEATRE)
@@ -173,7 +268,7 @@ class WeatherParameters(ParameterGroup):
         10.0, gt=0, description="mm/day (water) from which precipitation counts as 'heavy' in "
         "the QJM weather classes (combat_science.md §2.2). Assumption: 10 cm of new snow a day.")
     snow_below_c: float = Field(
-        0.0, description="degC; precipitation falls as snow below this air temperature.")
+        0.0, **AIR_C, description="degC; precipitation falls as snow below this air temperature.")
     fresh_snow_density_kg_m3: float = Field(
         100.0, gt=0, description="kg/m3; new snow, the usual 10:1 snow-to-water ratio. "
         "Assumption.")
@@ -189,16 +284,16 @@ class WeatherParameters(ParameterGroup):
         72.0, gt=0, description="h; snow that fell within this time counts as fresh "
         "(avalanche danger within days of a snowfall, combat_science.md §3.5).")
     wind_median_ms: float | None = Field(
-        None, gt=0, description="m/s; median wind at wind_reference_height_m on dry "
+        None, gt=0, le=100, description="m/s; median wind at wind_reference_height_m on dry "
         "days. " + THEATRE)
     wind_reference_height_m: float | None = Field(
-        None, description="m; height at which wind_median_ms is given. " + THEATRE)
+        None, **ELEVATION_M, description="m; height at which wind_median_ms is given. " + THEATRE)
     wind_log_sd: float = Field(
         0.5, ge=0, description="sd of log wind speed between days. Assumption.")
     storm_wind_factor: float | None = Field(
-        None, ge=1, description="wind on wet (storm) days relative to dry days. " + THEATRE)
+        None, ge=1, le=10, description="wind on wet (storm) days relative to dry days. " + THEATRE)
     wind_height_gain_per_km: float | None = Field(
-        None, ge=0, description="relative increase of wind per km above "
+        None, ge=0, le=10, description="relative increase of wind per km above "
         "wind_reference_height_m. " + THEATRE)
     wind_ridge_gain_per_100m: float = Field(
         0.3, ge=0, description="relative increase of wind per 100 m a cell stands above its "
@@ -207,7 +302,8 @@ class WeatherParameters(ParameterGroup):
         9.0, gt=0, description="km; width of the square whose mean height a cell's rise is "
         "measured against for its wind. Assumption: about the spacing of ridges and valleys.")
     fog_above_m: float | None = Field(
-        None, description="m; on wet steps cells above this are in cloud (fog). " + THEATRE)
+        None, **ELEVATION_M,
+        description="m; on wet steps cells above this are in cloud (fog). " + THEATRE)
     fog_rate_factor: float = Field(
         0.8, gt=0, le=1, description="march-rate factor in fog. Assumption, as QJM 'wet, light' "
         "mobility 0.8 (combat_science.md §2.2).")
@@ -221,13 +317,14 @@ class WeatherParameters(ParameterGroup):
         0.5, gt=0, le=1, description="march-rate factor in heavy snow or rain: QJM h_m for "
         "'wet, heavy, extreme cold' (combat_science.md §2.2).")
     pass_close_snow_paved_m: float | None = Field(
-        None, gt=0, description="m of uncleared snow on a paved road's crest from which it is "
+        None, gt=0, le=20,
+        description="m of uncleared snow on a paved road's crest from which it is "
         "closed. " + THEATRE)
     pass_close_snow_track_m: float | None = Field(
-        None, gt=0, description="m of uncleared snow on a track's crest from which it is "
+        None, gt=0, le=20, description="m of uncleared snow on a track's crest from which it is "
         "closed. " + THEATRE)
     pass_close_snow_path_m: float | None = Field(
-        None, gt=0, description="m of uncleared snow on a path's crest from which it is "
+        None, gt=0, le=20, description="m of uncleared snow on a path's crest from which it is "
         "closed. " + THEATRE)
     crest_drop_m: float = Field(
         250.0, ge=0, description="m; a road's crest section: its cells within this height of its "
@@ -236,16 +333,18 @@ class WeatherParameters(ParameterGroup):
         0.5, gt=0, le=1, description="a closed road reopens when its snow is cleared below this "
         "share of its closing depth. Assumption.")
     road_clearing_m_per_day: float | None = Field(
-        None, ge=0, description="m of snow a day that traffic and clearing take off a road in "
+        None, ge=0, le=20,
+        description="m of snow a day that traffic and clearing take off a road in "
         "use. " + THEATRE)
     pass_min_height_m: float | None = Field(
-        None, description="m; only roads whose highest point is above this can be closed by "
+        None, **ELEVATION_M,
+        description="m; only roads whose highest point is above this can be closed by "
         "snow (valley roads are kept open). " + THEATRE)
     snow_cover_min_m: float = Field(
         0.1, ge=0, description="m; snow depth from which a cell counts as snow-covered in the "
         "reported snow_cover_share. Assumption: 10 cm hide the ground.")
     spinup_days: float = Field(
-        120.0, ge=0, description="days of weather simulated before the start date, so the "
+        120.0, ge=0, le=730, description="days of weather simulated before the start date, so the "
         "snowpack on the first day is the season's own.")
 
     def missing_theatre_facts(self) -> list[str]:
@@ -263,7 +362,8 @@ class ColdParameters(ParameterGroup):
     """
 
     frostbite_threshold_wind_chill_c: float = Field(
-        -7.0, description="degC; wind chill above which no freezing injury occurs: Orr 1954 "
+        -7.0, **AIR_C,
+        description="degC; wind chill above which no freezing injury occurs: Orr 1954 "
         "frostbite exposure window begins at +20 F (-7 C) (§3.2).")
     frostbite_hours_at_threshold: float = Field(
         16.0, gt=0, description="h to frostbite at the threshold: Orr 1954, 'minutes to 16 h' "
@@ -388,11 +488,12 @@ class AvalancheParameters(ParameterGroup):
     """Avalanche hazard per cell (``combat_science.md`` §3.5)."""
 
     release_min_slope_deg: float = Field(
-        30.0, description="deg; dry slabs rarely release below 30 deg (Perla; §3.5).")
+        30.0, **SLOPE_DEG, description="deg; dry slabs rarely release below 30 deg (Perla; §3.5).")
     release_peak_slope_deg: float = Field(
-        38.0, description="deg; the most common slope of slab avalanches (§3.5).")
+        38.0, **SLOPE_DEG, description="deg; the most common slope of slab avalanches (§3.5).")
     release_max_slope_deg: float = Field(
-        50.0, description="deg; above 50-60 deg snow sluffs off continuously; 96 % of releases "
+        50.0, **SLOPE_DEG,
+        description="deg; above 50-60 deg snow sluffs off continuously; 96 % of releases "
         "on 30-50 deg (§3.5).")
     serious_fresh_snow_m: float = Field(
         0.30, gt=0, description="m of new snow at which serious avalanches are always possible "

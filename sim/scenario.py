@@ -14,6 +14,7 @@ what was expected; the command line prints it without a traceback.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 import tomllib
 from enum import StrEnum
@@ -23,17 +24,24 @@ from typing import Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from .errors import ScenarioError, read_text_file
 from .parameters import Parameters
-
-
-class ScenarioError(ValueError):
-    """A scenario that cannot be loaded; the message names file, key, value and expectation."""
+from .record import check_record
 
 
 class Strict(BaseModel):
-    """Base for scenario tables: unknown keys are errors."""
+    """Base for scenario tables: unknown keys are errors, and numbers are finite."""
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, allow_inf_nan=False)
+
+
+# Bounds a campaign can have, checked before anything runs.
+EARLIEST_DATE = dt.date(1700, 1, 1)  # the model's weapons and march rates are of the gun age
+LATEST_DATE = dt.date(2200, 12, 31)
+MOST_MEN = 20_000  # a battalion of 300-1,000 men; room for a brigade-sized grouping
+AIR_C = {"ge": -90.0, "le": 60.0}  # the coldest (-89.2 degC) and hottest (56.7 degC) air measured
+ELEVATION_M = {"ge": -500.0, "le": 9000.0}  # the Dead Sea shore to above Everest
+OFFSET_C = {"ge": -50.0, "le": 50.0}  # a what-if shift of the air temperature
 
 
 class PlaceKind(StrEnum):
@@ -128,7 +136,7 @@ class Place(Strict):
     lat: float = Field(ge=-90, le=90)
     lon: float = Field(ge=-180, le=180)
     kind: PlaceKind
-    elevation_m: float | None = None
+    elevation_m: float | None = Field(None, **ELEVATION_M)
     source: str
     verified: bool = True
     note: str = ""
@@ -316,7 +324,7 @@ class Organisation(Strict):
     Scaled to each battalion's strength.
     """
 
-    men: int = Field(100, gt=0)
+    men: int = Field(100, gt=0, le=MOST_MEN)
     equipment: dict[str, float] = Field(min_length=1)
     source: str = ""
 
@@ -333,7 +341,7 @@ class Battalion(Strict):
     side: str
     enabled: bool = True
     type: UnitType
-    strength: int = Field(ge=0)
+    strength: int = Field(ge=0, le=MOST_MEN)
     start: str
     quality: Quality | None = None
     winter_equipment: float | None = Field(None, ge=0, le=1)
@@ -362,9 +370,9 @@ class WeatherForcing(Strict):
 
     start: dt.date
     end: dt.date
-    precipitation_mm_per_day: float | None = Field(None, ge=0)
-    temperature_offset_c: float = 0.0
-    wind_factor: float = Field(1.0, gt=0)
+    precipitation_mm_per_day: float | None = Field(None, ge=0, le=2000)  # world record 1,825
+    temperature_offset_c: float = Field(0.0, **OFFSET_C)
+    wind_factor: float = Field(1.0, gt=0, le=10)
     source: str = ""
 
     @model_validator(mode="after")
@@ -380,8 +388,8 @@ class WeatherSettings(Strict):
     enabled: bool = True
     cold_injury: bool = True
     avalanches: bool = True
-    temperature_offset_c: float = 0.0
-    snowfall_multiplier: float = Field(1.0, ge=0)
+    temperature_offset_c: float = Field(0.0, **OFFSET_C)
+    snowfall_multiplier: float = Field(1.0, ge=0, le=20)
     forcing_enabled: bool = True
     forcing: list[WeatherForcing] = Field(default_factory=list)
 
@@ -415,9 +423,10 @@ class Scenario(Strict):
 
     name: str
     description: str = ""
-    shifted_by_days: int = Field(0, description="set by shift_schedule_days when loading")
-    start_date: dt.date
-    step_hours: float = Field(6.0, gt=0, le=24)
+    shifted_by_days: int = Field(0, ge=-3650, le=3650,
+                                 description="set by shift_schedule_days when loading")
+    start_date: dt.date = Field(ge=EARLIEST_DATE, le=LATEST_DATE)
+    step_hours: float = Field(6.0, ge=1, le=24)  # a step shorter than an hour adds nothing
     duration_days: float = Field(gt=0, le=3650)
     theatre: Theatre
     places: dict[str, Place]
@@ -542,6 +551,7 @@ class Scenario(Strict):
                 problems.append(f"battalions.{bid}.equipment: a battalion of type "
                                 f"{b.type.value!r} with no artillery or rocket weapon; expected "
                                 "its guns or launchers")
+        arriving: dict[str, str] = {}  # battalion -> the reinforcement it arrives with
         for did, d in self.depots.items():
             need(self.sides, d.side, f"depots.{did}.side", "sides")
             need(self.places, d.place, f"depots.{did}.place", "places")
@@ -596,6 +606,11 @@ class Scenario(Strict):
                 where = f"sides.{sid}.plan.reinforcements[{i}]"
                 need(self.places, r.at, f"{where}.at", "places")
                 for bid in r.battalions:
+                    if bid in arriving:
+                        problems.append(f"{where}.battalions: {bid!r} already arrives with "
+                                        f"{arriving[bid]}; expected each battalion to arrive "
+                                        "once")
+                    arriving.setdefault(bid, where)
                     need(self.battalions, bid, f"{where}.battalions", "battalions")
                     if bid in self.battalions and self.battalions[bid].side != sid:
                         problems.append(f"{where}.battalions: {bid!r} belongs to side "
@@ -645,6 +660,9 @@ def load_scenario(path: str | Path, overrides: list[str] | None = None) -> Scena
     raw = _read_with_extends(path, seen=())
     for item in overrides or []:
         _apply_override(raw, item, path)
+    if "shifted_by_days" in raw:
+        raise ScenarioError(f"{path}: shifted_by_days = {_shown(raw['shifted_by_days'])}: set "
+                            "by the loader; expected shift_schedule_days to move the schedule")
     raw.setdefault("name", path.stem)
     _shift_schedule(raw, path)
     return validate_scenario(raw, path)
@@ -657,9 +675,9 @@ def _shift_schedule(raw: dict[str, Any], path: Path) -> None:
     forcing stays on its calendar dates.
     """
     days = raw.pop("shift_schedule_days", 0)
-    if not isinstance(days, int) or isinstance(days, bool):
+    if not isinstance(days, int) or isinstance(days, bool) or abs(days) > 3650:
         raise ScenarioError(f"{path}: shift_schedule_days = {days!r}: expected a whole number "
-                            "of days")
+                            "of days from -3650 to 3650 (ten years either way)")
     if days == 0:
         return
     delta = dt.timedelta(days=days)
@@ -670,7 +688,13 @@ def _shift_schedule(raw: dict[str, Any], path: Path) -> None:
                 value = dt.date.fromisoformat(value)
             except ValueError:
                 return value
-        return value + delta if isinstance(value, dt.date) else value
+        if not isinstance(value, dt.date):
+            return value
+        try:
+            return value + delta
+        except OverflowError:
+            raise ScenarioError(f"{path}: shift_schedule_days = {days}: moves {value} out of "
+                                "the calendar; expected dates from year 1 to 9999") from None
 
     raw["start_date"] = shifted(raw.get("start_date"))
     for side in (raw.get("sides") or {}).values():
@@ -691,6 +715,8 @@ def validate_scenario(raw: dict[str, Any], path: Path) -> Scenario:
     except ValidationError as exc:
         raise ScenarioError(_describe(exc, path, raw)) from None
     scenario.source_file = path
+    if scenario.record is not None:
+        check_record(scenario)  # the record is checked before anything runs
     if not scenario.theatre.terrain_file.is_file():
         raise ScenarioError(
             f"{path}: theatre.terrain_file = '{scenario.theatre.terrain_file}': file not found; "
@@ -701,11 +727,12 @@ def validate_scenario(raw: dict[str, Any], path: Path) -> Scenario:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
-    if not path.is_file():
-        raise ScenarioError(f"{path}: scenario file not found")
-    text = path.read_text(encoding="utf-8")
+    text = read_text_file(path)
     try:
         return tomllib.loads(text)
+    except RecursionError:
+        raise ScenarioError(f"{path}: arrays or tables nested too deeply; expected a scenario "
+                            "file") from None
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         match = re.search(r"line (\d+)", message)
@@ -742,7 +769,12 @@ def _read_with_extends(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
                             "file, or a list of them (merged in order)")
     base: dict[str, Any] = {}
     for base_name in base_names:
-        base = _merge(base, _read_with_extends(path.parent / base_name, seen + (resolved,)))
+        target = path.parent / base_name
+        if not target.is_file():
+            found = "a folder" if target.is_dir() else "file not found"
+            raise ScenarioError(f"{path}: extends = {base_name!r}: {target}: {found}; expected "
+                                "a scenario file")
+        base = _merge(base, _read_with_extends(target, seen + (resolved,)))
     if "name" not in raw:
         base.pop("name", None)
     return _merge(base, raw)
@@ -823,12 +855,14 @@ def _describe(exc: ValidationError, path: Path, raw: dict[str, Any]) -> str:
         if error["type"] == "missing":
             lines.append(f"{path}: {loc}: missing; expected this key to be given")
         elif error["type"] == "extra_forbidden":
-            lines.append(f"{path}: {loc} = {error['input']!r}: unknown key; expected one of "
+            lines.append(f"{path}: {loc} = {_shown(error['input'])}: unknown key; expected "
                          f"{_known_keys(error['loc'])}")
         elif not loc:
             lines.append(f"{path}: {message}")
+        elif isinstance(error["input"], dict) and re.split(r"[.: ]", message)[0] in error["input"]:
+            lines.append(f"{path}: {loc}.{message}")  # a fault deep in the table it names
         else:
-            lines.append(f"{path}: {loc} = {error['input']!r}: {_expected(message)}")
+            lines.append(f"{path}: {loc} = {_shown(error['input'])}: {_expected(message)}")
     return "\n".join(lines)
 
 
@@ -853,14 +887,28 @@ def _format_loc(loc: tuple) -> str:
     return "".join(parts)
 
 
+def _shown(value: Any) -> str:
+    """A value as the scenario file writes it (dates as YYYY-MM-DD, long values cut)."""
+    text = value.isoformat() if isinstance(value, dt.date) else repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
 def _known_keys(loc: tuple) -> str:
+    """The keys allowed where ``loc`` points, the closest to its last key first."""
     current: Any = Scenario
     for item in loc[:-1]:
         current = _descend(current, item)
         if current is None:
-            return "the documented keys"
-    fields = getattr(_unwrap(current), "model_fields", None) or {}
-    return ", ".join(name for name in fields if name != "source_file") or "the documented keys"
+            return "one of the documented keys"
+    fields = [name for name in getattr(_unwrap(current), "model_fields", None) or {}
+              if name not in ("source_file", "shifted_by_days")]
+    if not fields:
+        return "one of the documented keys"
+    close = difflib.get_close_matches(str(loc[-1]), fields, n=3, cutoff=0.6)
+    rest = ", ".join(name for name in fields if name not in close)
+    if close:
+        return f"{' or '.join(close)} (or one of {rest})" if rest else " or ".join(close)
+    return f"one of {rest}"
 
 
 def _descend(annotation: Any, item: Any) -> Any:

@@ -22,76 +22,19 @@ The record is a data file (``scenarios/kalbajar_record.toml``), named by the sce
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
-from pathlib import Path
-from typing import Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .scenario import ScenarioError
-
-
-class _Record(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class Milestone(_Record):
-    """A dated event of the record, or a count, and how to measure it on a run."""
-
-    label: str
-    type: Literal["reach", "road_cut", "withdrawal_complete", "return", "encircled_count",
-                  "encircled_at_end", "capture"]
-    side: str
-    places: list[str] = Field(default_factory=list)
-    km: float = 0.0
-    road: str = ""
-    between: tuple[str, str] | None = None
-    min_hours: float = 0.0
-    window: tuple[dt.date, dt.date] | None = None
-    range: tuple[int, int] | None = None
-    scored: bool = Field(True, description="false: reported beside its sources, not scored")
-    source: str
-
-
-class ClosestApproach(_Record):
-    """Which side's closest approach to which place is reported."""
-
-    side: str
-    place: str
-
-
-class CasualtyTarget(_Record):
-    """A casualty figure of the record and the range a run's median should fall in."""
-
-    label: str
-    side: str
-    measure: Literal["dead", "cold_share", "cold_dead", "killed"]
-    range: tuple[float, float]
-    record: tuple[float, float]
-    scored: bool = Field(True, description="false: reported beside its sources, not scored")
-    source: str
-
-
-class Record(_Record):
-    """The historical record of an operation."""
-
-    name: str
-    milestones: dict[str, Milestone]
-    closest_approach: ClosestApproach | None = None
-    casualties: dict[str, CasualtyTarget] = Field(default_factory=dict)
-
-
-def load_record(path: str | Path) -> Record:
-    """Read and validate a record file."""
-    path = Path(path)
-    if not path.is_file():
-        raise ScenarioError(f"{path}: record file not found")
-    try:
-        return Record.model_validate(tomllib.loads(path.read_text(encoding="utf-8")))
-    except (tomllib.TOMLDecodeError, ValidationError) as exc:
-        raise ScenarioError(f"{path}: not a valid record file: {exc}") from None
+from .errors import ScenarioError
+from .record import (  # noqa: F401 - the record's schema, read here as before
+    CasualtyTarget,
+    ClosestApproach,
+    Milestone,
+    Record,
+    check_record,
+    load_record,
+)
 
 
 def _positions(model):

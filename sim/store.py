@@ -17,6 +17,7 @@ and are renamed into place (``experiment_tooling.md`` §5).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass
 from functools import cached_property
@@ -42,6 +43,7 @@ class ResultStore:
     def __init__(self, root: str | Path):
         self.root = Path(root)
         self.runs = self.root / "runs"
+        self.set_aside_keys: list[str] = []  # damaged runs moved aside in this session
 
     def table_dir(self, table: str) -> Path:
         """Folder of one table's per-run files."""
@@ -56,8 +58,37 @@ class ResultStore:
                 stale.unlink(missing_ok=True)
 
     def finished_keys(self) -> set[str]:
-        """Keys of the runs whose results are complete on disk."""
-        return {path.stem for path in self.table_dir("summary").glob("*.parquet")}
+        """Keys of the runs whose results are complete and readable on disk.
+
+        A run whose summary, series or events cannot be read (cut short by a full disk, a
+        copy gone wrong) is moved aside into ``runs/damaged/`` and logged there, so that it
+        runs again.
+        """
+        keys = set()
+        for path in sorted(self.table_dir("summary").glob("*.parquet")):
+            key = path.stem
+            files = [self.table_dir(t) / f"{key}.parquet" for t in ("summary", "timeseries",
+                                                                   "events")]
+            fault = next((f"{f.parent.name}/{f.name}: {why}" for f in files
+                          for why in [_unreadable(f)] if why), None)
+            if fault is None:
+                keys.add(key)
+            else:
+                self.set_aside(key, fault)
+        return keys
+
+    def set_aside(self, key: str, fault: str) -> None:
+        """Move a damaged run's files into ``runs/damaged/`` and log why in its log."""
+        damaged = self.runs / "damaged"
+        damaged.mkdir(parents=True, exist_ok=True)
+        for table in ("summary", "timeseries", "events"):
+            path = self.table_dir(table) / f"{key}.parquet"
+            if path.exists():
+                path.replace(damaged / f"{key}.{table}.parquet")
+        with open(damaged / "damaged.log", "a", encoding="utf-8") as log:
+            log.write(f"{dt.datetime.now(dt.UTC).isoformat(timespec='seconds')} {key}: {fault}; "
+                      "set aside to run again\n")
+        self.set_aside_keys.append(key)
 
     def write_run(self, key: str, row: dict, timeseries: pd.DataFrame,
                   events: pd.DataFrame) -> None:
@@ -91,23 +122,44 @@ class ResultStore:
         """Write design.parquet, the table of design points."""
         _write_frame(self.root / "design.parquet", design)
 
-    def gather_summary(self, keys: list[str]) -> pd.DataFrame:
+    def gather_summary(self, keys: list[str], rows_of: list[dict] | None = None
+                       ) -> pd.DataFrame:
         """summary.parquet: one row per run of the batch, finished or failed, in batch order.
 
-        Runs not yet done (an interrupted batch) are left out; re-running completes them.
+        ``rows_of`` gives each run's own design columns (point, replicate, parameters): two
+        identical design points share one stored run but keep a row each. Numbers of one
+        column share one type. Runs not yet done (an interrupted batch) are left out;
+        re-running completes them.
         """
         rows = []
-        for key in keys:
+        for i, key in enumerate(keys):
             done = self.table_dir("summary") / f"{key}.parquet"
             failed = self.table_dir("failed") / f"{key}.parquet"
-            if done.exists():
-                rows.append(pq.read_table(done))
-            elif failed.exists():
-                rows.append(pq.read_table(failed))
-        frame = (pa.concat_tables(rows, promote_options="default").to_pandas() if rows
-                 else pd.DataFrame())
+            path = done if done.exists() else failed if failed.exists() else None
+            if path is None:
+                continue
+            row = pq.read_table(path).to_pylist()[0]
+            if rows_of is not None:
+                row.update(rows_of[i])
+            rows.append(row)
+        frame = pd.DataFrame(rows)
+        for column in frame.columns:  # whole numbers and fractions of one column: fractions
+            kinds = {type(v) for v in frame[column] if v is not None and v == v}
+            if kinds == {int, float}:
+                frame[column] = frame[column].astype(float)
         _write_frame(self.root / "summary.parquet", frame)
         return frame
+
+
+def _unreadable(path: Path) -> str | None:
+    """Why a Parquet file cannot be read, or None if it can."""
+    if not path.exists():
+        return "missing"
+    try:
+        pq.read_metadata(path)
+    except (OSError, pa.ArrowException) as exc:
+        return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return None
 
 
 def _write_frame(path: Path, frame: pd.DataFrame) -> None:

@@ -276,3 +276,50 @@ def test_open_executor_reports_its_workers():
     with open_executor(workers=2) as (pool, workers):
         assert workers == 2
         assert pool.submit(pow, 2, 5).result() == 32
+
+
+def test_a_damaged_run_file_is_set_aside_and_run_again(tmp_path):
+    """A summary cut to 10 bytes, or a cut series: moved aside, logged, and redone."""
+    subprocess.run(batch_command(tmp_path, "--runs", "2", "--workers", "1"), check=True)
+    before = comparable(sim.load_batch(tmp_path).summary)
+    summaries = sorted((tmp_path / "runs" / "summary").glob("*.parquet"))
+    series = sorted((tmp_path / "runs" / "timeseries").glob("*.parquet"))
+    summaries[0].write_bytes(summaries[0].read_bytes()[:10])
+    series[1].write_bytes(series[1].read_bytes()[:200])
+    again = subprocess.run(batch_command(tmp_path, "--runs", "2", "--workers", "1"),
+                           capture_output=True, text=True, check=True)
+    assert "2 runs done, 2 already stored" in again.stdout
+    log = (tmp_path / "runs" / "damaged" / "damaged.log").read_text()
+    assert summaries[0].stem in log and series[1].stem in log
+    results = sim.load_batch(tmp_path)
+    pd.testing.assert_frame_equal(comparable(results.summary), before)
+    assert set(results.timeseries["key"]) == set(before["key"])
+
+
+def test_a_sweep_of_whole_and_fractional_numbers_gathers_one_column(tmp_path):
+    out = tmp_path / "mixed"
+    subprocess.run([sys.executable, str(ROOT / "run_sim.py"), "batch", str(POSTS), "--sweep",
+                    "weather.temperature_offset_c=0,2.5", "--runs", "1", "--workers", "1",
+                    "--quiet", "--out", str(out)], check=True)
+    summary = pd.read_parquet(out / "summary.parquet")
+    assert summary["weather.temperature_offset_c"].tolist() == [0.0, 2.5]
+
+
+def test_identical_design_points_share_runs_but_keep_their_rows(tmp_path):
+    """Repeated points (a Morris trajectory may repeat one) run once and keep a row each."""
+    definition = BatchDefinition(scenarios=[POSTS], runs=2, seed=0,
+                                 sweeps=["sides.blue.winter_equipment=0.5,0.5,0.9"])
+    batch = plan_batch(definition)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        report = execute(batch, ResultStore(tmp_path), pool, 1, progress=False)
+    assert report.finished == 4  # two distinct points x two seeds
+    summary = report.summary
+    assert sorted(summary["point"]) == [0, 0, 1, 1, 2, 2]
+    same = summary[summary["point"] < 2].sort_values(["replicate", "point"])
+    assert same["key"].tolist()[0] == same["key"].tolist()[1]
+
+
+def test_a_scenario_named_twice_is_refused(tmp_path):
+    definition = BatchDefinition(scenarios=[POSTS, POSTS], runs=1, seed=0)
+    with pytest.raises(ScenarioError, match="named more than once"):
+        plan_batch(definition)

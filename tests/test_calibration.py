@@ -153,7 +153,7 @@ def test_calibrate_without_a_ranges_file_says_so(tmp_path):
     ('[ranges."parameters.combat.nope"]\nlow = 0.0\nhigh = 1.0\nsource = "s"', [],
      r"ranges.toml: ranges.'parameters.combat.nope' is not a value of the scenario"),
     ('[ranges."parameters.combat.killed_share"]\nlow = 0.2\nhigh = 0.4\nsource = "s"',
-     ["--points", "0"], r"--points 0 --runs 20: expected at least one of each"),
+     ["--points", "0"], r"argument --points: '0': expected a whole number from 1"),
 ])
 def test_calibrate_names_a_range_the_scenario_lacks_and_an_empty_design(
         tmp_path, ranges_text, extra, message):

@@ -18,7 +18,8 @@ def write(tmp_path: Path, text: str, name: str = "bad.toml") -> Path:
     path = tmp_path / name
     path.write_text(text.replace('"../data/terrain/', f'"{ROOT}/data/terrain/').replace(
         '"kalbajar_theatre.toml"', f'"{ROOT}/scenarios/kalbajar_theatre.toml"').replace(
-        '"soviet_arsenal.toml"', f'"{ROOT}/scenarios/soviet_arsenal.toml"'))
+        '"soviet_arsenal.toml"', f'"{ROOT}/scenarios/soviet_arsenal.toml"').replace(
+        '"kalbajar_record.toml"', f'"{ROOT}/scenarios/kalbajar_record.toml"'))
     return path
 
 
@@ -73,7 +74,7 @@ def expect_error(path: Path, *fragments: str):
     ("old", "new", "fragments"),
     [
         ('quality = "fair"\n# Assumption: "ill', 'qualty = "fair"\n# Assumption: "ill',
-         ["sides.azerbaijan.qualty", "unknown key", "expected one of"]),
+         ["sides.azerbaijan.qualty", "unknown key", "expected quality (or one of"]),
         ("strength = 600\nstart = \"dashkasan\"", "strength = -50\nstart = \"dashkasan\"",
          ["battalions.az_712.strength = -50", "greater than or equal to 0"]),
         ("strength = 180", 'strength = "many"', ["battalions.az_701_grad.strength = 'many'",
