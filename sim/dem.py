@@ -105,10 +105,11 @@ def _load_npz(path: Path) -> GeographicDEM:
             lat_edges = np.asarray(data["lat_edges"], dtype=np.float64)
             lon_edges = np.asarray(data["lon_edges"], dtype=np.float64)
             source = str(data["metadata_json"]) if "metadata_json" in data.files else str(path)
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, EOFError, KeyError) as exc:
         if isinstance(exc, DEMError):
             raise
-        raise DEMError(f"{path}: cannot be read as a .npz archive ({exc})") from None
+        raise DEMError(f"{path}: cannot be read as a .npz archive ({exc or 'empty file'})"
+                       ) from None
     dem = GeographicDEM(elevation, lat_edges, lon_edges, source)
     _check_layout(path, dem)
     return dem

@@ -235,3 +235,11 @@ def test_dates_and_numbers_in_bounds_load():
     assert scenario.start_date == dt.date(1994, 1, 5)
     assert math.isfinite(scenario.weather.temperature_offset_c)
     assert Path(scenario.source_file) == POSTS
+
+
+def test_an_empty_terrain_file_is_named(tmp_path):
+    empty = tmp_path / "empty.npz"
+    empty.write_bytes(b"")
+    scenario = load_scenario(POSTS, [f"theatre.terrain_file='{empty}'"])
+    with pytest.raises(ScenarioError, match=r"empty\.npz: cannot be read as a \.npz archive"):
+        OperationModel(scenario, rng=0)
