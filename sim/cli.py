@@ -161,6 +161,18 @@ def build_parser() -> argparse.ArgumentParser:
                           help="exit with code 1 when the target is not met")
     add_batch_parser(sub)
     add_calibrate_parser(sub)
+    params = sub.add_parser(
+        "params", help="list every parameter with its default, bounds, unit and source",
+        description="List the parameters a scenario's [parameters.<group>] tables and --set "
+        "can change: key = default [bounds], then the unit and source.")
+    params.add_argument("pattern", nargs="?", default=None,
+                        help="part of a key, or a shell pattern such as '*snow*'")
+    schema = sub.add_parser(
+        "schema", help="write the scenario format reference (docs/scenario_format.md)",
+        description="Write the reference of every table and key of a scenario file, from "
+        "the schema the loader checks.")
+    schema.add_argument("--out", type=Path, default=ROOT / "docs" / "scenario_format.md",
+                        help="file to write (default: %(default)s)")
     return parser
 
 
@@ -253,7 +265,7 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit code."""
     argv = sys.argv[1:] if argv is None else argv
     parser = build_parser()
-    commands = {"run", "validate", "batch", "calibrate", "-h", "--help"}
+    commands = {"run", "validate", "batch", "calibrate", "params", "schema", "-h", "--help"}
     if not argv or argv[0] not in commands:
         argv = ["run", *argv]  # options without a command apply to the historical replay
     args = parser.parse_args(argv)
@@ -270,6 +282,10 @@ def main(argv: list[str] | None = None) -> int:
             return command_batch(args)
         if args.command == "calibrate":
             return command_calibrate(args)
+        if args.command == "params":
+            return command_params(args)
+        if args.command == "schema":
+            return command_schema(args)
     except (ScenarioError, StoreError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -278,6 +294,31 @@ def main(argv: list[str] | None = None) -> int:
         return 3
     parser.print_help()
     return 1
+
+
+def command_params(args) -> int:
+    """List the parameters matching a pattern (all without one)."""
+    from .reference import format_parameters, parameter_keys
+
+    keys = parameter_keys(args.pattern)
+    if not keys:
+        print(f"error: no parameter matches {args.pattern!r}; try 'run_sim.py params' for all",
+              file=sys.stderr)
+        return 2
+    print(format_parameters(keys))
+    return 0
+
+
+def command_schema(args) -> int:
+    """Write the scenario format reference."""
+    from .output import atomic_write
+    from .reference import scenario_format_markdown
+
+    text = scenario_format_markdown()
+    writable_folder(args.out.parent)
+    atomic_write(args.out, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+    print(f"scenario format reference written to {args.out}")
+    return 0
 
 
 def command_run(args) -> int:
