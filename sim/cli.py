@@ -161,6 +161,28 @@ def build_parser() -> argparse.ArgumentParser:
                           help="exit with code 1 when the target is not met")
     add_batch_parser(sub)
     add_calibrate_parser(sub)
+    compare = sub.add_parser(
+        "compare", help="what-ifs beside their base: same seeds, paired differences",
+        description="Run a base scenario and its variants over the same --runs seeds (a "
+        "resumable batch) and print each measure (the record's milestones, battalions "
+        "encircled, the dead by cause, the closest approach) for the base and each variant, "
+        "with the mean of the per-seed differences and its bootstrap 90 %% interval. "
+        "Writes comparison.csv and comparison.png into the results folder.")
+    compare.add_argument("base", type=Path, help="the base scenario (e.g. the historical one)")
+    compare.add_argument("variants", type=Path, nargs="+", metavar="VARIANT",
+                         help="variant scenarios (what-ifs)")
+    compare.add_argument("--runs", type=at_least_one, default=20,
+                         help="seeds per scenario (default: 20)")
+    compare.add_argument("--seed", type=seed, default=0,
+                         help="base seed: the batch seeds of --seed, as batch and validate "
+                         "draw them (default: 0)")
+    compare.add_argument("--workers", type=workers, default=None,
+                         help="worker processes, or auto (default: auto, all cores)")
+    compare.add_argument("--set", dest="overrides", action="append", default=[],
+                         metavar="KEY.PATH=VALUE", help="override a value in every scenario")
+    compare.add_argument("--out", type=Path, default=None,
+                         help="results folder (default: outputs/comparisons/<name>-<hash>/)")
+    compare.add_argument("--quiet", action="store_true", help="no progress bar")
     params = sub.add_parser(
         "params", help="list every parameter with its default, bounds, unit and source",
         description="List the parameters a scenario's [parameters.<group>] tables and --set "
@@ -265,7 +287,8 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit code."""
     argv = sys.argv[1:] if argv is None else argv
     parser = build_parser()
-    commands = {"run", "validate", "batch", "calibrate", "params", "schema", "-h", "--help"}
+    commands = {"run", "validate", "batch", "calibrate", "compare", "params", "schema", "-h",
+                "--help"}
     if not argv or argv[0] not in commands:
         argv = ["run", *argv]  # options without a command apply to the historical replay
     args = parser.parse_args(argv)
@@ -282,6 +305,8 @@ def main(argv: list[str] | None = None) -> int:
             return command_batch(args)
         if args.command == "calibrate":
             return command_calibrate(args)
+        if args.command == "compare":
+            return command_compare(args)
         if args.command == "params":
             return command_params(args)
         if args.command == "schema":
@@ -294,6 +319,53 @@ def main(argv: list[str] | None = None) -> int:
         return 3
     parser.print_help()
     return 1
+
+
+def command_compare(args) -> int:
+    """Run a base and its variants over the same seeds and print their paired differences."""
+    from .batch import BatchDefinition, execute, open_executor, plan_batch
+    from .compare import comparison_figure, comparison_table, render, run_measures
+    from .record import load_record
+    from .store import ResultStore
+
+    files = [args.base, *args.variants]
+    definition = BatchDefinition(scenarios=files, runs=args.runs, seed=args.seed,
+                                 overrides=args.overrides)
+    batch = plan_batch(definition)  # every scenario loaded and checked before anything runs
+    base = batch.points[0].scenario
+    out_dir = writable_folder(args.out or default_out_dir("comparisons", base.name, definition))
+    with open_executor(args.workers) as (executor, count):
+        report = execute(batch, ResultStore(out_dir), executor, count, progress=not args.quiet)
+    if report.interrupted or report.aborted:
+        print("interrupted: run the same command again to complete the comparison",
+              file=sys.stderr)
+        return 130 if report.interrupted else 1
+    ok = report.summary[report.summary["status"] == "ok"]
+    record = load_record(base.record) if base.record is not None else None
+    runs, measures, notes = {}, {}, []
+    names = [point.scenario_file.stem for point in batch.points]
+    names = [n if names.count(n) == 1 else f"{n} ({p.scenario_file.parent.name})"
+             for n, p in zip(names, batch.points)]
+    for name, point in zip(names, batch.points):
+        shift = point.scenario.shifted_by_days
+        frame, found = run_measures(ok[ok["point"] == point.index], record,
+                                    list(base.sides), base.start_date, shift)
+        runs[name] = frame
+        measures.update({m.label: m for m in found})
+        if shift:
+            notes.append(f"{name}: its schedule moves {shift:+d} days; it is scored against "
+                         "the record's windows moved by as many days, and its dates count "
+                         "from its own start.")
+        if frame.empty:
+            notes.append(f"{name}: no run finished; see sim.load_batch({str(out_dir)!r})."
+                         "failures")
+    table = comparison_table(runs, list(measures.values()), names[0], seed=args.seed)
+    print(render(table, names[0], notes))
+    table.to_csv(out_dir / "comparison.csv", index=False)
+    comparison_figure(table, names[0]).savefig(out_dir / "comparison.png", dpi=120)
+    print(f"{len(ok)} runs ({args.runs} seeds per scenario); comparison.csv and comparison.png "
+          f"in {out_dir}")
+    return 0
 
 
 def command_params(args) -> int:
