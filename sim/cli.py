@@ -124,7 +124,11 @@ def build_parser() -> argparse.ArgumentParser:
                      "TOML (strings need no quotes)")
     run.add_argument("--out", type=Path, default=None,
                      help="output folder (default: outputs/<scenario name>/)")
-    run.add_argument("--no-map", action="store_true", help="do not draw map.png")
+    run.add_argument("--no-map", action="store_true", help="draw no maps")
+    run.add_argument("--map-at", default="peak", metavar="MOMENTS",
+                     help="moments to draw besides the end (map.png), comma-separated: start, "
+                     "peak (the deepest advance), end, a date (drawn at its end) or a time "
+                     "(YYYY-MM-DDTHH); each goes to map_<moment>.png (default: peak)")
     run.add_argument("--animate", action="store_true",
                      help="also write replay.gif (and replay.mp4 where ffmpeg is installed), "
                      "one map per --frame-hours of the operation")
@@ -399,12 +403,23 @@ def command_run(args) -> int:
 
     from .invariants import check_step
     from .model import OperationModel
+    from .moments import (
+        MomentRecorder,
+        check_moments,
+        label_of,
+        parse_moments,
+        write_moment_maps,
+    )
     from .output import summarise, write_outputs
     from .scenario import load_scenario
 
     scenario = load_scenario(args.scenario, args.overrides)
     out_dir = writable_folder(args.out or ROOT / "outputs" / scenario.name)
+    given = [part.strip() for part in args.map_at.split(",") if part.strip()]
+    moments = [] if args.no_map else list(zip(given, parse_moments(args.map_at)))
+    check_moments([m for _, m in moments], scenario.start_date, scenario.end_date)
     model = OperationModel(scenario, rng=args.seed)
+    snapshots = MomentRecorder(model) if moments else None
     recorder = None
     if args.animate:
         from .animation import ReplayRecorder
@@ -416,10 +431,15 @@ def command_run(args) -> int:
             model.step()
             if args.check:
                 check_step(model)
+            if snapshots is not None:
+                snapshots.observe()
             if recorder is not None:
                 recorder.observe()
             bar.update(1)
     paths = write_outputs(model, out_dir, map_png=not args.no_map)
+    if snapshots is not None:
+        labelled = [(label_of(m, text), m) for text, m in moments]
+        paths.update(write_moment_maps(model, snapshots, labelled, out_dir))
     if recorder is not None:
         from .animation import animate_replay
 
