@@ -206,6 +206,22 @@ def weather_places(spec, places) -> list[tuple[str, tuple[int, int]]]:
     return chosen
 
 
+def designations(spec) -> dict[str, str]:
+    """Short names for the battalions' symbols: their ids without their side's common prefix.
+
+    ``az_701_4`` -> ``701 4`` where every Azerbaijani id starts ``az_``; an id with no such
+    prefix is shown whole, its underscores as spaces.
+    """
+    names = {}
+    for side in spec.sides:
+        ids = [bid for bid, b in spec.battalions.items() if b.side == side]
+        heads = {bid.split("_", 1)[0] for bid in ids if "_" in bid}
+        common = len(heads) == 1 and all("_" in bid for bid in ids) and len(ids) > 1
+        for bid in ids:
+            names[bid] = (bid.split("_", 1)[1] if common else bid).replace("_", " ")
+    return names
+
+
 def short_name(name: str) -> str:
     """A place's name without its alternative in brackets: 'Kalbajar (Karvachar)' -> 'Kalbajar'."""
     return name.split(" (")[0]
@@ -269,6 +285,7 @@ class TheatreMap:
         self.km = terrain.cell_size_m / 1000.0
         self.extent = (0.0, terrain.width * self.km, 0.0, terrain.height * self.km)
         self.sides = list(spec.sides)
+        self.designations = designations(spec)
         self.symbol_height = symbol_height
         self.place_labels: dict[str, object] = {}
         self.road_labels: list = []
@@ -403,7 +420,8 @@ class TheatreMap:
             labels.append(UNIT_TYPE_NAMES[unit_type])
         handles.append(SymbolKey(UnitType.INFANTRY, LEGEND_GREY, "rectangle", echelon="battalion",
                                  strength_share=0.6))
-        labels.append("II battalion; bar: men left of\nall who joined (number below)")
+        labels.append("II battalion, its designation left;\nbar: men left of all who "
+                      "joined\n(number below)")
         handles.append(SymbolKey(UnitType.INFANTRY, LEGEND_GREY, "rectangle",
                                  halo=ENCIRCLED_HALO))
         labels.append("encircled (cut off)")
@@ -698,7 +716,8 @@ class TheatreMap:
                 unit.battalion_id, xy, unit_type=unit.unit_type, colour=side.colour,
                 frame=frame_for_side(self.sides.index(unit.side)), height=self.symbol_height,
                 strength_share=unit.strength / max(unit.joined, 1), strength=unit.strength,
-                halo=ENCIRCLED_HALO if unit.encircled else None, faded=unit.broken)
+                halo=ENCIRCLED_HALO if unit.encircled else None, faded=unit.broken,
+                designation=self.designations.get(unit.battalion_id))
             width = symbol.offsetbox.width * points
             height = symbol.offsetbox.height * points
             fx, fy = symbol.alignment

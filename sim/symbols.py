@@ -114,17 +114,21 @@ def frame_geometry(frame: str, cx: float, cy: float, height: float):
     raise ValueError(f"frame {frame!r}: expected one of {', '.join(SIDE_FRAMES)}")
 
 
+DESIGNATION_CHAR_WIDTH = 0.62  # width of a bold character in font sizes, for the layout
+
+
 def draw_symbol(area: DrawingArea, cx: float, cy: float, unit_type: UnitType | str,
                 colour, frame: str = "rectangle", height: float = FRAME_HEIGHT_PT,
                 echelon: str | None = "battalion", strength_share: float | None = None,
                 strength: int | None = None, halo: str | None = None,
-                faded: bool = False, extra_parts: tuple[str, ...] = ()
-                ) -> tuple[float, float, float, float]:
+                faded: bool = False, extra_parts: tuple[str, ...] = (),
+                designation: str | None = None) -> tuple[float, float, float, float]:
     """Add a unit symbol's patches to a drawing area, frame centred on (cx, cy) in points.
 
     ``halo`` rings the frame in a colour (encircled units); ``faded`` pales its fill (broken
-    units); ``extra_parts`` adds icon parts to the type's (``("mountain",)``). Returns the
-    symbol's extent (x0, y0, x1, y1) in the area's points.
+    units); ``extra_parts`` adds icon parts to the type's (``("mountain",)``); ``designation``
+    writes the unit's name left of the frame (APP-6 field T, its unique designation). Returns
+    the symbol's extent (x0, y0, x1, y1) in the area's points.
     """
     outline, (x0, y0, x1, y1) = frame_geometry(frame, cx, cy, height)
     fill = light_tint(colour, 0.8 if faded else 0.55)
@@ -156,6 +160,11 @@ def draw_symbol(area: DrawingArea, cx: float, cy: float, unit_type: UnitType | s
         area.add_artist(Text(cx, bottom - 0.4, f"{strength:,}", ha="center", va="top",
                              fontsize=0.43 * height, color="black"))
         bottom -= 0.55 * height
+    if designation:
+        size = 0.45 * height
+        area.add_artist(Text(left - 1.5, cy, designation, ha="right", va="center",
+                             fontsize=size, color="black", fontweight="bold"))
+        left -= 1.5 + DESIGNATION_CHAR_WIDTH * size * len(designation)
     return left - 2.5, bottom - 0.5, right + 0.5, top + 0.5
 
 

@@ -167,3 +167,13 @@ def test_run_animate_writes_the_replay(tmp_path):
     with Image.open(tmp_path / "replay.gif") as gif:
         assert gif.n_frames == 3
     assert not (tmp_path / "map.png").exists()
+
+
+def test_symbols_carry_their_battalions_designations(scenario):
+    from sim.mapping import designations
+
+    names = designations(scenario)
+    assert names["az_701_4"] == "701 4" and names["arm_karabakh_1"] == "karabakh 1"
+    assert set(names) == set(scenario.battalions)
+    posts = designations(load_scenario(POSTS))  # ids with no common prefix stay whole
+    assert posts["village_post"] == "village post"
