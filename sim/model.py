@@ -455,7 +455,8 @@ class OperationModel(mesa.Model):
             reporters[f"{side}_units_marching"] = lambda m, s=side: sum(
                 u.state == UnitState.MARCHING for u in m.side_units(s))
             for cause in ("cold_injured", "cold_dead", "hypothermia_dead", "avalanche_dead",
-                          "died_of_wounds", "dead_unevacuated", "in_care"):
+                          "died_of_wounds", "dead_unevacuated", "in_care", "wounded",
+                          "missing"):
                 reporters[f"{side}_{cause}"] = lambda m, s=side, c=cause: m.collected_totals[s][c]
             reporters[f"{side}_supply_need_t_per_day"] = lambda m, s=side: (
                 m.collected_totals[s]["alive"] * m.spec.parameters.supply.kg_per_man_day / 1000.0)

@@ -12,7 +12,7 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
-from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+from matplotlib.dates import AutoDateLocator, DateFormatter
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
@@ -26,6 +26,19 @@ CAUSES = {  # cumulative series per side -> label, line style
 }
 SIDE_COLOURS = ["#1f5fbf", "#c8102e", "#2e7d32", "#6a1b9a"]
 RECORD_SHADE = "#f2b134"
+
+
+INJURIES = {  # cumulative series per side -> label, line style
+    "wounded": ("wounded (alive)", "-"),
+    "cold_injured": ("cold-injured (alive)", "--"),
+    "missing": ("missing or captured", ":"),
+}
+
+
+def date_axis(ax) -> None:
+    """Dates on an axis as day and month over the year (15 Dec over 1993)."""
+    ax.xaxis.set_major_locator(AutoDateLocator(maxticks=8))
+    ax.xaxis.set_major_formatter(DateFormatter("%-d %b\n%Y"))
 
 
 def _sides(frame: pd.DataFrame) -> list[str]:
@@ -45,30 +58,41 @@ def losses_over_time(timeseries: pd.DataFrame, band: tuple[float, float] = (0.05
         frame[f"{side}_killed"] = (frame[f"{side}_dead"] - frame[f"{side}_cold_dead"]
                                    - frame[f"{side}_hypothermia_dead"]
                                    - frame[f"{side}_avalanche_dead"])
-    fig = Figure(figsize=(6 * len(sides), 4.2), layout="constrained")
-    axes = np.atleast_1d(fig.subplots(1, len(sides), sharey=True))
+    injured = all(f"{sides[0]}_{c}" in frame for c in INJURIES)
+    fig = Figure(figsize=(6 * len(sides), 7.8 if injured else 4.2), layout="constrained")
+    grid = np.atleast_2d(fig.subplots(2 if injured else 1, len(sides), sharey="row",
+                                      squeeze=False))
+    axes = grid[0]
     runs = frame["key"].nunique() if "key" in frame else 1
+    if injured:  # beside the dead: the men lost alive, wounded, cold-injured or missing
+        for ax, side in zip(grid[1], sides):
+            _median_lines(ax, frame, side, INJURIES, colours[side], band, runs)
+            ax.set_title(f"{side}: lost alive, by cause")
+        grid[1][0].set_ylabel("men (cumulative)")
     for ax, side in zip(axes, sides):
-        for cause, (label, style) in CAUSES.items():
-            by_date = frame.groupby("date")[f"{side}_{cause}"]
-            median = by_date.median()
-            ax.plot(median.index, median.to_numpy(), ls=style, color=colours[side], lw=1.8,
-                    label=label)
-            if runs > 1:
-                ax.fill_between(median.index, by_date.quantile(band[0]).to_numpy(),
-                                by_date.quantile(band[1]).to_numpy(), color=colours[side],
-                                alpha=0.15, lw=0)
+        _median_lines(ax, frame, side, CAUSES, colours[side], band, runs)
         ax.set_title(f"{side}: dead by cause")
-        locator = AutoDateLocator()
-        ax.xaxis.set_major_locator(locator)
-        ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
-        ax.grid(alpha=0.3)
         ax.legend(loc="upper left", fontsize=8, title=f"median, {band[0]:.0%}-{band[1]:.0%} "
                   f"band over {runs} runs" if runs > 1 else None, title_fontsize=7)
     axes[0].set_ylabel("men (cumulative)")
     if title:
         fig.suptitle(title)
     return fig
+
+
+def _median_lines(ax, frame, side, causes, colour, band, runs) -> None:
+    """Median over runs of each cause's series, with its band when there are several runs."""
+    for cause, (label, style) in causes.items():
+        by_date = frame.groupby("date")[f"{side}_{cause}"]
+        median = by_date.median()
+        ax.plot(median.index, median.to_numpy(), ls=style, color=colour, lw=1.8, label=label)
+        if runs > 1:
+            ax.fill_between(median.index, by_date.quantile(band[0]).to_numpy(),
+                            by_date.quantile(band[1]).to_numpy(), color=colour, alpha=0.15,
+                            lw=0)
+    date_axis(ax)
+    ax.grid(alpha=0.3)
+    ax.legend(loc="upper left", fontsize=8)
 
 
 def outcome_distributions(summary: pd.DataFrame, record) -> Figure:
@@ -134,9 +158,7 @@ def milestone_dates(summary: pd.DataFrame, record, seed: int = 0) -> Figure:
                     xycoords=("axes fraction", "data"), xytext=(4, 0),
                     textcoords="offset points", va="center", fontsize=8)
     ax.set_yticks(range(len(dated)), [m.label for _, m in reversed(dated)], fontsize=8)
-    locator = AutoDateLocator()
-    ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+    date_axis(ax)
     ax.grid(axis="x", alpha=0.3)
     ax.set_title(f"Milestones of {len(ok)} runs (dots) against the record's windows (shaded)")
     return fig
@@ -212,16 +234,19 @@ def sensitivity_bars(table: pd.DataFrame) -> Figure:
         part = table[table["outcome"] == outcome].set_index("parameter").reindex(parameters)
         if "mu_star" in part:
             scale = part["mu_star"].max() or 1.0
-            ax.barh(rows, part["mu_star"] / scale, xerr=part["mu_star_conf"] / scale,
+            ax.barh(rows, part["mu_star"] / scale,
+                    xerr=_within_zero(part["mu_star"], part["mu_star_conf"]) / scale,
                     color="#555555", capsize=2)
             ax.barh(rows, part["sigma"] / scale, height=0.25, color="#f2b134",
                     label="sigma (interactions)")
             ax.set_xlabel("mu* (scaled to the largest)")
         else:
-            ax.barh(rows - 0.2, part["S1"], height=0.4, xerr=part["S1_conf"], color="#555555",
+            ax.barh(rows - 0.2, part["S1"], height=0.4,
+                    xerr=_within_zero(part["S1"], part["S1_conf"]), color="#555555",
                     label="first order S1", capsize=2)
-            ax.barh(rows + 0.2, part["ST"], height=0.4, xerr=part["ST_conf"],
-                    color="#f2b134", label="total ST", capsize=2)
+            ax.barh(rows + 0.2, part["ST"], height=0.4,
+                    xerr=_within_zero(part["ST"], part["ST_conf"]), color="#f2b134",
+                    label="total ST", capsize=2)
             ax.set_xlabel("index")
         ax.set_title(outcome, fontsize=10)
         ax.legend(fontsize=7)
@@ -230,3 +255,9 @@ def sensitivity_bars(table: pd.DataFrame) -> Figure:
                        fontsize=8)
     axes[0].invert_yaxis()
     return fig
+
+
+def _within_zero(value: pd.Series, conf: pd.Series) -> np.ndarray:
+    """Error bars (lower, upper) of an index that cannot be negative: the lower one stops at 0."""
+    value, conf = value.to_numpy(dtype=float), conf.to_numpy(dtype=float)
+    return np.vstack([np.minimum(conf, np.maximum(value, 0.0)), conf])

@@ -1,0 +1,36 @@
+"""Plots: the injured beside the dead, dates with years, bars that stay above zero."""
+
+import numpy as np
+import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+from sim.output import model_timeseries
+from sim.plots import losses_over_time, sensitivity_bars
+
+
+def tick_labels(ax):
+    FigureCanvasAgg(ax.get_figure(root=True)).draw()
+    return [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
+
+
+def test_losses_show_the_injured_beside_the_dead_with_years_on_the_dates(replay):
+    fig = losses_over_time(model_timeseries(replay))
+    titles = [ax.get_title() for ax in fig.axes]
+    assert "azerbaijan: dead by cause" in titles and "azerbaijan: lost alive, by cause" in titles
+    injured = next(ax for ax in fig.axes if ax.get_title() == "azerbaijan: lost alive, by cause")
+    assert [t.get_text() for t in injured.get_legend().get_texts()] == [
+        "wounded (alive)", "cold-injured (alive)", "missing or captured"]
+    labels = tick_labels(fig.axes[0])
+    assert labels and all(("1993" in t) or ("1994" in t) for t in labels)
+
+
+def test_sensitivity_error_bars_never_cross_zero():
+    table = pd.DataFrame({"outcome": ["dead", "dead"], "parameter": ["a", "b"],
+                          "mu_star": [10.0, 1.0], "mu_star_conf": [2.0, 5.0],
+                          "mu": [10.0, 1.0], "sigma": [1.0, 1.0]})
+    fig = sensitivity_bars(table)
+    ax = fig.axes[0]
+    FigureCanvasAgg(fig).draw()
+    lines = [c for c in ax.collections if c.__class__.__name__ == "LineCollection"]
+    lowest = min(seg[:, 0].min() for c in lines for seg in c.get_segments())
+    assert lowest >= 0.0 and np.isfinite(lowest)
