@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import re
 import shutil
 import subprocess
@@ -38,6 +39,7 @@ from mesa.visualization.utils import update_counter
 from sim.mapping import TheatreMap, snapshot
 from sim.model import OperationModel
 from sim.scenario import Scenario, load_scenario
+from sim.scoring import encircled_units
 
 SCENARIOS = Path(__file__).resolve().parent / "scenarios"
 HISTORICAL_FILE = SCENARIOS / "kalbajar_1993_94.toml"
@@ -196,6 +198,7 @@ def SituationReport(model: OperationModel):
     spec, totals = model.spec, model.collected_totals
     encircled = {side: [u.battalion_id for u in model.side_units(side)
                         if u.in_field and u.encircled] for side in spec.sides}
+    ever = {side: encircled_units(model, side) for side in spec.sides}  # as the CLI counts
     rows = {
         "men in the ranks": [totals[s]["alive"] for s in spec.sides],
         "joined": [totals[s]["initial"] + totals[s]["reinforcements"] for s in spec.sides],
@@ -204,7 +207,8 @@ def SituationReport(model: OperationModel):
         "dead of hypothermia": [totals[s]["hypothermia_dead"] for s in spec.sides],
         "dead untreated (never evacuated)": [totals[s]["dead_unevacuated"] for s in spec.sides],
         "cold injured": [totals[s]["cold_injured"] for s in spec.sides],
-        "encircled battalions": [len(encircled[s]) for s in spec.sides],
+        "battalions encircled now": [len(encircled[s]) for s in spec.sides],
+        "battalions ever encircled": [ever[s] for s in spec.sides],
     }
     header = "".join(f"<th style='text-align:right'>{escape(side.name)}</th>"
                      for side in spec.sides.values())
@@ -213,6 +217,8 @@ def SituationReport(model: OperationModel):
                    + "</tr>" for label, values in rows.items())
     names = ", ".join(name for side in spec.sides for name in encircled[side])
     state = "running" if model.running else "ended"
+    days = math.ceil(spec.duration_days)
+    day = min(int(model.time // STEPS_PER_DAY) + 1, days)  # the last step ends the last day
     side, phase_name = COUNTER_OFFENSIVE
     counteroffensive = any(phase.enabled for phase in spec.sides[side].plan.phases
                            if phase.name == phase_name)
@@ -223,10 +229,10 @@ def SituationReport(model: OperationModel):
                 f"{'on' if spec.weather.forcing_enabled else 'off'}; seed {model.seed}")
     solara.HTML(unsafe_innerHTML=(
         f"<h3>{model.clock.at(model.time):%d %B %Y, %H:%M}</h3>"
-        f"<p><b>{escape(spec.name)}</b>, day {int(model.time // STEPS_PER_DAY) + 1} of "
-        f"{spec.duration_days:g} ({state})<br><small>{settings}</small></p>"
+        f"<p><b>{escape(spec.name)}</b>, day {day} of {days} ({state})<br>"
+        f"<small>{settings}</small></p>"
         f"<table style='width:100%'><tr><th></th>{header}</tr>{body}</table>"
-        + (f"<p>Encircled: {escape(names)}</p>" if names else "")
+        + (f"<p>Encircled now: {escape(names)}</p>" if names else "")
     ))
 
 

@@ -124,7 +124,8 @@ def test_page_renders_and_steps_with_non_default_knobs():
     (report,) = [w.unsafe_innerHTML for w in rc.find(solara.widgets.HTML).widgets
                   if "men in the ranks" in w.unsafe_innerHTML]
     assert "08 December 1993, 00:00" in report  # 5 December, 10 days early, plus 3 days
-    assert "encircled battalions" in report and "omar_pass_held" in report
+    assert "battalions encircled now" in report and "battalions ever encircled" in report
+    assert "omar_pass_held" in report
     rc.close()
 
     # the served page as ``solara run app.py`` builds it
@@ -339,3 +340,19 @@ def terrain_colours(model) -> np.ndarray:
     earthy = (image.max(axis=-1) - image.min(axis=-1) > 20) & (b < np.maximum(r, g))
     q = image[earthy] // 8
     return np.unique(q[:, 0] * 1024 + q[:, 1] * 32 + q[:, 2])
+
+
+def test_the_report_counts_pockets_as_the_command_line_does_and_ends_on_the_last_day():
+    from sim.scoring import encircled_units
+
+    model = app.WhatIfModel(seed="0")
+    model.run_for(model.spec.steps)
+    assert not model.running
+    _, rc = solara.render(app.SituationReport(model), handle_error=False)
+    (report,) = [w.unsafe_innerHTML for w in rc.find(solara.widgets.HTML).widgets]
+    rc.close()
+    days = int(model.spec.duration_days)
+    assert f"day {days} of {days} (ended)" in report
+    ever = encircled_units(model, "azerbaijan")
+    row = report.split("battalions ever encircled</td>")[1].split("</tr>")[0]
+    assert f">{ever:,}<" in row  # the same count as the summary's encircled_units
