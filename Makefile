@@ -32,13 +32,16 @@ app: setup
 	-command -v npm >/dev/null && $(BIN)/python -c "import app; app.fill_asset_cache()"
 	$(BIN)/solara run app.py
 
-# the notebooks executed with their outputs into outputs/notebooks/ (SIM_QUICK=1: small batches)
+# the notebooks executed with their outputs into outputs/notebooks/: small batches (a few
+# minutes in all), or at full size with FULL=1 (about 15 minutes on two cores)
 notebooks: setup
 	mkdir -p outputs/notebooks
-	for nb in notebooks/*.ipynb; do \
+	@for nb in notebooks/*.ipynb; do \
+	    echo "$$(date +%H:%M:%S) executing $$nb ($(if $(FULL),full size,quick; FULL=1 for full size))"; \
 	    cp $$nb outputs/notebooks/ && \
-	    $(BIN)/jupyter execute --inplace --timeout=3600 outputs/notebooks/$$(basename $$nb); \
-	done
+	    SIM_QUICK=$(if $(FULL),0,1) $(BIN)/jupyter execute --inplace --timeout=3600 \
+	        outputs/notebooks/$$(basename $$nb) || exit 1; \
+	done; echo "$$(date +%H:%M:%S) done: outputs/notebooks/"
 
 terrain: setup
 	$(BIN)/python -m sim.build_terrain

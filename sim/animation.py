@@ -21,6 +21,7 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image
+from tqdm import tqdm
 
 from .mapping import MapSnapshot, TheatreMap, snapshot
 
@@ -64,7 +65,7 @@ class ReplayRecorder:
 
 def animate_replay(recorder: ReplayRecorder, out_dir: Path, name: str = "replay",
                    fps: float = 4.0, dpi: float = 90, figsize=(12.0, 9.0),
-                   mp4: bool | None = None) -> dict[str, Path]:
+                   mp4: bool | None = None, progress: bool = False) -> dict[str, Path]:
     """Draw a recorded run into ``<name>.gif`` (and ``<name>.mp4``) in ``out_dir``.
 
     Args:
@@ -75,6 +76,7 @@ def animate_replay(recorder: ReplayRecorder, out_dir: Path, name: str = "replay"
         dpi: resolution (a frame is ``figsize`` x ``dpi`` pixels).
         figsize: frame size in inches.
         mp4: also write an MP4; by default when ffmpeg is installed.
+        progress: show a progress bar over the frames.
 
     Returns:
         The files written, as {"gif": path} and, with an MP4, {"mp4": path}.
@@ -99,11 +101,15 @@ def animate_replay(recorder: ReplayRecorder, out_dir: Path, name: str = "replay"
         if mp4:
             video = _ffmpeg(ffmpeg, partial["mp4"], first.shape[1], first.shape[0], fps)
         gif = []
+        bar = tqdm(total=len(recorder.snapshots), desc="frames", unit="frame",
+                   disable=not progress, leave=False)
         for frame in _chain(first, frames):
+            bar.update(1)
             gif.append(Image.fromarray(frame[..., :3]).quantize(palette=palette,
                                                                 dither=Image.Dither.NONE))
             if video is not None:
                 video.stdin.write(frame.tobytes())
+        bar.close()
         gif[0].save(partial["gif"], format="GIF", save_all=True, append_images=gif[1:],
                     duration=int(round(1000 / fps)), loop=0)
         if video is not None:

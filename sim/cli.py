@@ -103,10 +103,16 @@ def writable_folder(out_dir: Path) -> Path:
     return out_dir
 
 
+def program_name() -> str:
+    """How the command was called: run_sim.py, or the kalbajar-sim console script."""
+    called = Path(sys.argv[0]).name if sys.argv and sys.argv[0] else ""
+    return called if called in ("run_sim.py", "kalbajar-sim") else "run_sim.py"
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with its subcommands."""
     parser = argparse.ArgumentParser(
-        prog="run_sim.py",
+        prog=program_name(),
         description="Replay Operation Kalbajar (Dec 1993 - Feb 1994) or any scenario file. "
         "With no arguments: the historical scenario, seed 0, into outputs/kalbajar_1993_94/.",
     )
@@ -443,7 +449,7 @@ def command_run(args) -> int:
     if recorder is not None:
         from .animation import animate_replay
 
-        paths.update(animate_replay(recorder, out_dir))
+        paths.update(animate_replay(recorder, out_dir, progress=not args.quiet))
     if not args.quiet:
         summary = summarise(model)
         print(format_summary(summary))

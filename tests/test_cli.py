@@ -33,3 +33,14 @@ def test_help_explains_every_option():
                             capture_output=True, text=True, check=True)
     for option in ("--seed", "--set", "--out", "--no-map", "--quiet", "scenario"):
         assert option in result.stdout
+
+
+def test_the_console_script_names_itself(monkeypatch):
+    import sys
+
+    from sim.cli import build_parser
+
+    monkeypatch.setattr(sys, "argv", ["/usr/local/bin/kalbajar-sim", "--help"])
+    assert build_parser().prog == "kalbajar-sim"
+    monkeypatch.setattr(sys, "argv", ["run_sim.py"])
+    assert build_parser().prog == "run_sim.py"
