@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test bench terrain lint app notebooks clean
+.PHONY: setup run test bench terrain lint app notebooks figures clean
 
 setup: $(STAMP)
 
@@ -42,6 +42,10 @@ notebooks: setup
 	    SIM_QUICK=$(if $(FULL),0,1) $(BIN)/jupyter execute --inplace --timeout=3600 \
 	        outputs/notebooks/$$(basename $$nb) || exit 1; \
 	done; echo "$$(date +%H:%M:%S) done: outputs/notebooks/"
+
+# the README's figures in docs/: the peak map of seed 0, milestones and outcomes of 40 seeds
+figures: setup
+	$(BIN)/python -m sim.figures
 
 terrain: setup
 	$(BIN)/python -m sim.build_terrain

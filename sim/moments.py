@@ -113,7 +113,7 @@ def operation_title(model) -> str:
 
 
 def write_moment_maps(model, recorder: MomentRecorder, moments: list[tuple[str, object]],
-                      out_dir: Path) -> dict[str, Path]:
+                      out_dir: Path, dpi: float = 120) -> dict[str, Path]:
     """One map per moment, ``map_<label>.png``; returns the paths by label."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
@@ -130,6 +130,6 @@ def write_moment_maps(model, recorder: MomentRecorder, moments: list[tuple[str, 
         word = f" ({moment})" if isinstance(moment, str) else ""
         theatre.show(snap, f"{name}: {snap.when:%d %b %Y %H:%M}, day {snap.day}{word}")
         path = out_dir / f"map_{label}.png"
-        atomic_write(path, lambda tmp: fig.savefig(tmp, dpi=120, format="png"))
+        atomic_write(path, lambda tmp: fig.savefig(tmp, dpi=dpi, format="png"))
         paths[label] = path
     return paths
