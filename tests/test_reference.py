@@ -39,3 +39,15 @@ def test_params_finds_keys_by_part_or_pattern():
     assert "Tikuisis" in format_parameters(parameter_keys("lethal_heat"))
     code, out, err = run_cli(["params", "no_such_parameter"])
     assert code == 2 and "no parameter matches" in err
+
+
+def test_every_cited_source_is_shipped_with_the_repository():
+    """S-numbers in the scenario files and the parameters resolve in scenarios/sources.toml."""
+    import re
+    import tomllib
+
+    shipped = tomllib.loads((ROOT / "scenarios" / "sources.toml").read_text(encoding="utf-8"))
+    cited = set()
+    for path in [*(ROOT / "scenarios").rglob("*.toml"), ROOT / "sim" / "parameters.py"]:
+        cited |= set(re.findall(r"\bS\d+[a-z]?\b", path.read_text(encoding="utf-8")))
+    assert cited and cited <= set(shipped["sources"]), sorted(cited - set(shipped["sources"]))
