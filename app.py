@@ -38,6 +38,7 @@ from mesa.visualization.utils import update_counter
 
 from sim.mapping import TheatreMap, snapshot
 from sim.model import OperationModel
+from sim.moments import operation_title
 from sim.scenario import Scenario, load_scenario
 from sim.scoring import encircled_units
 
@@ -55,7 +56,7 @@ HISTORICAL_WINTER_EQUIPMENT = HISTORICAL.sides[EQUIPPED_SIDE].winter_equipment
 COUNTER_OFFENSIVE = (KNOBS.switchable_phase.side, KNOBS.switchable_phase.phase)
 
 STEPS_PER_DAY = round(24 / HISTORICAL.step_hours)
-MAP_FIGSIZE = (6.2, 6.2)
+MAP_FIGSIZE = (10.5, 9.0)  # the map, and its legend in one column beside it
 MAP_DPI = 90
 MAP_SYMBOL_HEIGHT_PT = 10.0
 LOSS_STYLES = {"dead": "-", "cold_dead": "--", "hypothermia_dead": (0, (5, 1, 1, 1)),
@@ -151,10 +152,11 @@ def MapView(model: OperationModel):
     update_counter.get()
     theatre = solara.use_memo(lambda: TheatreMap(
         model.world, model.spec, Figure(figsize=MAP_FIGSIZE, layout="constrained").subplots(),
-        legend=False, symbol_height=MAP_SYMBOL_HEIGHT_PT), [model])
+        legend=True, symbol_height=MAP_SYMBOL_HEIGHT_PT), [model])
 
     def draw() -> bytes:
-        theatre.show(snapshot(model))
+        snap = snapshot(model)
+        theatre.show(snap, f"{operation_title(model)}: {snap.when:%d %b %Y %H:%M}, day {snap.day}")
         png = io.BytesIO()
         theatre.fig.savefig(png, format="png", dpi=MAP_DPI)
         return png.getvalue()

@@ -115,7 +115,10 @@ def test_page_renders_and_steps_with_non_default_knobs():
     map_png, losses_png = widget_images(rc)
 
     map_image = rgb(map_png)
-    assert map_image.shape[0] > 400 and map_image.shape[1] > 400
+    assert map_image.shape[0] > 700 and map_image.shape[1] > 900  # the map with its legend
+    # the legend's own swatches: the sides' ground tints beside the map, right of its middle
+    legend = map_image[:, int(0.78 * map_image.shape[1]):]
+    assert pixels_near(legend, light_tint(model.spec.sides["armenia"].colour)) > 30
     assert {u.side for u in model.battalions.values() if u.in_field} == set(model.spec.sides)
     for side in model.spec.sides.values():  # the battalions' frames, in their sides' tints
         assert pixels_near(map_image, light_tint(side.colour)) > 100, side.name
