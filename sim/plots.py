@@ -188,6 +188,18 @@ def sweep_heatmap(summary: pd.DataFrame, x: str, y: str, outcome: str,
     return fig
 
 
+def readable(column: str) -> str:
+    """A summary column as a title ('azerbaijan_cold_dead' -> 'azerbaijan: cold dead')."""
+    units = {"_km": " (km)", "_t_per_day": " (t/day)"}
+    for suffix, unit in units.items():
+        if column.endswith(suffix):
+            return readable(column.removesuffix(suffix)) + unit
+    side, _, rest = column.partition("_")
+    if rest and side.isalpha() and side not in ("closest", "milestone"):
+        return f"{side}: {rest.replace('_', ' ')}"
+    return column.replace("milestone_", "").replace("_", " ")
+
+
 def _label(value) -> str:
     if isinstance(value, float):
         return f"{value:g}"
@@ -211,11 +223,16 @@ def compare_outcomes(summary: pd.DataFrame, outcomes: list[str], by: str = "scen
         ax.boxplot(data, orientation="horizontal", widths=0.6, showfliers=True,
                    medianprops=dict(color="#c8102e", lw=2),
                    flierprops=dict(marker=".", ms=3))
+        values = pd.concat(data) if data else pd.Series(dtype=float)
+        if len(values):
+            low, high = float(values.min()), float(values.max())
+            pad = 0.06 * (high - low) or 1.0
+            ax.set_xlim(low - pad, high + pad)  # the runs fill the panel; a range beyond is cut
         if outcome in targets:
             ax.axvspan(*targets[outcome].range, color=RECORD_SHADE, alpha=0.3,
                        label="historical range")
             ax.legend(fontsize=7, loc="lower right")
-        ax.set_title(outcome, fontsize=10)
+        ax.set_title(readable(outcome), fontsize=10)
         ax.grid(axis="x", alpha=0.3)
     axes[0].set_yticks(range(1, len(groups) + 1), [_label(g) for g in groups], fontsize=8)
     axes[0].invert_yaxis()  # the first group (the historical scenario) on top

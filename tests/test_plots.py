@@ -34,3 +34,22 @@ def test_sensitivity_error_bars_never_cross_zero():
     lines = [c for c in ax.collections if c.__class__.__name__ == "LineCollection"]
     lowest = min(seg[:, 0].min() for c in lines for seg in c.get_segments())
     assert lowest >= 0.0 and np.isfinite(lowest)
+
+
+def test_what_if_panels_have_readable_titles_and_fill_with_their_runs():
+    from sim.plots import compare_outcomes
+
+    summary = pd.DataFrame({"status": ["ok"] * 4, "scenario": ["a", "a", "b", "b"],
+                            "azerbaijan_dead": [900, 1100, 700, 800]})
+
+    class Target:
+        side, measure, range = "azerbaijan", "dead", (1500.0, 4500.0)
+
+    class Record:
+        casualties = {"dead": Target()}
+
+    fig = compare_outcomes(summary, ["azerbaijan_dead"], record=Record())
+    ax = fig.axes[0]
+    assert ax.get_title() == "azerbaijan: dead"
+    low, high = ax.get_xlim()
+    assert low < 700 and 1100 < high < 1500  # not squashed by the record's 1,500-4,500
