@@ -333,6 +333,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def command_compare(args) -> int:
     """Run a base and its variants over the same seeds and print their paired differences."""
+    import datetime as dt
+
     from .batch import BatchDefinition, execute, open_executor, plan_batch
     from .compare import comparison_figure, comparison_table, render, run_measures
     from .record import load_record
@@ -352,7 +354,7 @@ def command_compare(args) -> int:
         return 130 if report.interrupted else 1
     ok = report.summary[report.summary["status"] == "ok"]
     record = load_record(base.record) if base.record is not None else None
-    runs, measures, notes = {}, {}, []
+    runs, measures, notes, origins = {}, {}, [], {}
     names = [point.scenario_file.stem for point in batch.points]
     names = [n if names.count(n) == 1 else f"{n} ({p.scenario_file.parent.name})"
              for n, p in zip(names, batch.points)]
@@ -361,6 +363,7 @@ def command_compare(args) -> int:
         frame, found = run_measures(ok[ok["point"] == point.index], record,
                                     list(base.sides), base.start_date, shift)
         runs[name] = frame
+        origins[name] = base.start_date + dt.timedelta(days=shift)
         measures.update({m.label: m for m in found})
         if shift:
             notes.append(f"{name}: its schedule moves {shift:+d} days; it is scored against "
@@ -369,7 +372,8 @@ def command_compare(args) -> int:
         if frame.empty:
             notes.append(f"{name}: no run finished; see sim.load_batch({str(out_dir)!r})."
                          "failures")
-    table = comparison_table(runs, list(measures.values()), names[0], seed=args.seed)
+    table = comparison_table(runs, list(measures.values()), names[0], seed=args.seed,
+                             origins=origins)
     print(render(table, names[0], notes))
     table.to_csv(out_dir / "comparison.csv", index=False)
     comparison_figure(table, names[0]).savefig(out_dir / "comparison.png", dpi=120)

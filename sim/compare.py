@@ -36,6 +36,7 @@ class Measure:
 
     label: str
     rate: bool = False
+    dated: bool = False  # days after the start, shown as the median date
 
 
 def shifted_window(window: tuple[dt.date, dt.date], days: int) -> tuple[dt.date, dt.date]:
@@ -65,9 +66,9 @@ def run_measures(rows: pd.DataFrame, record: Record | None, sides: list[str],
             label = f"{m.label}: in window"
             out[label] = dates.between(pd.Timestamp(low), pd.Timestamp(high)).astype(float)
             measures.append(Measure(label, rate=True))
-            label = f"{m.label}: days after the start"
+            label = f"{m.label}: date (difference in days)"
             out[label] = (dates - origin).dt.days.astype(float)
-            measures.append(Measure(label))
+            measures.append(Measure(label, dated=True))
         elif m.range is not None:
             counts = pd.to_numeric(rows[column], errors="coerce")
             label = f"{m.label}: {m.range[0]}-{m.range[1]}"
@@ -112,11 +113,12 @@ def paired_difference(base: pd.Series, variant: pd.Series, rng: np.random.Genera
 
 
 def comparison_table(runs: dict[str, pd.DataFrame], measures: list[Measure], base: str,
-                     seed: int = 0) -> pd.DataFrame:
+                     seed: int = 0, origins: dict[str, dt.date] | None = None) -> pd.DataFrame:
     """One row per measure and variant: base, variant, mean paired difference and interval.
 
     ``runs`` maps each scenario's name to its :func:`run_measures` frame; ``base`` names the
-    base. The bootstrap draws come from ``seed``, so the table is reproducible.
+    base. The bootstrap draws come from ``seed``, so the table is reproducible. With
+    ``origins`` (each scenario's start), a dated measure also gives its median dates.
     """
     rng = np.random.default_rng(seed)
     rows = []
@@ -128,12 +130,23 @@ def comparison_table(runs: dict[str, pd.DataFrame], measures: list[Measure], bas
                 continue
             base_values, values = runs[base][measure.label], frame[measure.label]
             mean, low, high, pairs = paired_difference(base_values, values, rng)
-            rows.append({"measure": measure.label, "variant": name,
-                         "base": summarise(base_values, measure.rate),
-                         "value": summarise(values, measure.rate),
-                         "difference": mean, "low": low, "high": high, "pairs": pairs,
-                         "rate": measure.rate})
+            row = {"measure": measure.label, "variant": name,
+                   "base": summarise(base_values, measure.rate),
+                   "value": summarise(values, measure.rate),
+                   "difference": mean, "low": low, "high": high, "pairs": pairs,
+                   "rate": measure.rate, "base_date": "", "date": ""}
+            if measure.dated and origins:
+                row["base_date"] = as_date(origins[base], row["base"])
+                row["date"] = as_date(origins[name], row["value"])
+            rows.append(row)
     return pd.DataFrame(rows)
+
+
+def as_date(origin: dt.date, days: float) -> str:
+    """A number of days after ``origin`` as a date (empty when there is none)."""
+    if days != days:
+        return ""
+    return (origin + dt.timedelta(days=float(days))).isoformat()
 
 
 def format_number(value: float, rate: bool) -> str:
@@ -163,8 +176,11 @@ def render(table: pd.DataFrame, base: str, notes: list[str]) -> str:
                 if change == change else "-"
             interval = (f"{row.low:+.0%} .. {row.high:+.0%}" if row.rate
                         else f"{row.low:+,.1f} .. {row.high:+,.1f}") if row.pairs else "-"
-            grid.add_row(row.measure, format_number(row.base, row.rate),
-                         format_number(row.value, row.rate), diff, interval)
+            shown = [format_number(row.base, row.rate), format_number(row.value, row.rate)]
+            if row.base_date or row.date:
+                shown = [dt.date.fromisoformat(d).strftime("%d %b %Y") if d else "never"
+                         for d in (row.base_date, row.date)]
+            grid.add_row(row.measure, *shown, diff, interval)
         console.print(grid)
     for note in notes:
         console.print(note)

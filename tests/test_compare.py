@@ -33,7 +33,7 @@ def test_a_shifted_variant_is_scored_against_windows_moved_by_its_shift():
     frame, _ = run_measures(rows, RECORD, [], dt.date(1993, 12, 15), shift_days=-91)
     hit = frame["Omar Pass road cut by Armenian units: in window"]
     assert hit.tolist() == [1.0, 0.0]  # inside the moved window; never is a miss
-    days = frame["Omar Pass road cut by Armenian units: days after the start"]
+    days = frame["Omar Pass road cut by Armenian units: date (difference in days)"]
     assert days.iloc[0] == (dt.date(1993, 11, 12) - dt.date(1993, 9, 15)).days
     assert np.isnan(days.iloc[1])
 
@@ -68,3 +68,16 @@ def test_compare_runs_base_and_variants_on_the_same_seeds(tmp_path):
 def test_compare_needs_a_variant():
     code, out, err = run_cli(["compare", str(HISTORICAL)])
     assert code == 2 and "VARIANT" in err
+
+
+def test_dated_measures_show_their_median_dates_on_each_scenarios_calendar():
+    from sim.compare import Measure
+
+    label = "x: date (difference in days)"
+    base = pd.DataFrame({label: [10.0, 12.0]}, index=[1, 2])
+    shifted = pd.DataFrame({label: [8.0, 9.0]}, index=[1, 2])
+    table = comparison_table({"b": base, "s": shifted}, [Measure(label, dated=True)], "b",
+                             origins={"b": dt.date(1993, 12, 15), "s": dt.date(1993, 9, 15)})
+    row = table.iloc[0]
+    assert row["base_date"] == "1993-12-26" and row["date"] == "1993-09-23"
+    assert row["difference"] == pytest.approx(-2.5)
