@@ -154,9 +154,11 @@ def MapView(model: OperationModel):
         model.world, model.spec, Figure(figsize=MAP_FIGSIZE, layout="constrained").subplots(),
         legend=True, symbol_height=MAP_SYMBOL_HEIGHT_PT), [model])
 
+    name = solara.use_memo(lambda: operation_title(model), [model])
+
     def draw() -> bytes:
         snap = snapshot(model)
-        theatre.show(snap, f"{operation_title(model)}: {snap.when:%d %b %Y %H:%M}, day {snap.day}")
+        theatre.show(snap, f"{name}: {snap.when:%d %b %Y %H:%M}, day {snap.day}")
         png = io.BytesIO()
         theatre.fig.savefig(png, format="png", dpi=MAP_DPI)
         return png.getvalue()

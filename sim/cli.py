@@ -153,18 +153,8 @@ def build_parser() -> argparse.ArgumentParser:
         "the sourced ranges.")
     validate.add_argument("scenario", nargs="?", type=Path, default=DEFAULT_SCENARIO,
                           help="scenario TOML file (default: %(default)s)")
-    validate.add_argument("--runs", type=at_least_one, default=20,
-                          help="number of seeds (default: 20)")
-    validate.add_argument("--seed", type=seed, default=0,
-                          help="base seed: the runs take its batch seeds, as batch and "
-                          "calibrate do (default: 0)")
-    validate.add_argument("--out", type=Path, default=None,
-                          help="results folder (default: outputs/validations/<name>-<hash>/); "
-                          "the same command again reuses its finished runs")
-    validate.add_argument("--workers", type=workers, default=None,
-                          help="worker processes, or auto (default: auto, all cores)")
-    validate.add_argument("--set", dest="overrides", action="append", default=[],
-                          metavar="KEY.PATH=VALUE", help="override a scenario value; repeatable")
+    add_seed_options(validate, 20, "number of seeds", "validations",
+                     "the same command again reuses its finished runs")
     validate.add_argument("--target", type=share, default=0.6,
                           help="hit rate a milestone needs to pass (default: 0.6)")
     validate.add_argument("--strict", action="store_true",
@@ -181,17 +171,8 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("base", type=Path, help="the base scenario (e.g. the historical one)")
     compare.add_argument("variants", type=Path, nargs="+", metavar="VARIANT",
                          help="variant scenarios (what-ifs)")
-    compare.add_argument("--runs", type=at_least_one, default=20,
-                         help="seeds per scenario (default: 20)")
-    compare.add_argument("--seed", type=seed, default=0,
-                         help="base seed: the batch seeds of --seed, as batch and validate "
-                         "draw them (default: 0)")
-    compare.add_argument("--workers", type=workers, default=None,
-                         help="worker processes, or auto (default: auto, all cores)")
-    compare.add_argument("--set", dest="overrides", action="append", default=[],
-                         metavar="KEY.PATH=VALUE", help="override a value in every scenario")
-    compare.add_argument("--out", type=Path, default=None,
-                         help="results folder (default: outputs/comparisons/<name>-<hash>/)")
+    add_seed_options(compare, 20, "seeds per scenario", "comparisons",
+                     "the same command again reuses its finished runs")
     compare.add_argument("--quiet", action="store_true", help="no progress bar")
     params = sub.add_parser(
         "params", help="list every parameter with its default, bounds, unit and source",
@@ -206,6 +187,26 @@ def build_parser() -> argparse.ArgumentParser:
     schema.add_argument("--out", type=Path, default=ROOT / "docs" / "scenario_format.md",
                         help="file to write (default: %(default)s)")
     return parser
+
+
+def add_seed_options(parser, runs: int, runs_help: str, kind: str, out_note: str) -> None:
+    """The options of a command that runs a scenario over many seeds as a batch.
+
+    --runs, --seed (its batch seeds, as every such command draws them), --workers, --set and
+    --out (default outputs/<kind>/<name>-<hash>/).
+    """
+    parser.add_argument("--runs", type=at_least_one, default=runs,
+                        help=f"{runs_help} (default: {runs})")
+    parser.add_argument("--seed", type=seed, default=0,
+                        help="base seed: the runs take its batch seeds, as batch, validate, "
+                        "compare and calibrate do (default: 0)")
+    parser.add_argument("--workers", type=workers, default=None,
+                        help="worker processes, or auto (default: auto, all cores)")
+    parser.add_argument("--set", dest="overrides", action="append", default=[],
+                        metavar="KEY.PATH=VALUE", help="override a scenario value; repeatable")
+    parser.add_argument("--out", type=Path, default=None,
+                        help=f"results folder (default: outputs/{kind}/<name>-<hash>/); "
+                        + out_note)
 
 
 def add_batch_parser(sub) -> None:
@@ -521,6 +522,16 @@ def command_validate(args) -> int:
     print(f"{scenario.name}: {len(rows)} runs (the batch seeds of --seed {args.seed}) "
           f"against {record.name}; runs stored in {out_dir}")
     print(text)
+    side = next(iter(record.casualties.values())).side if record.casualties else None
+    if side is not None:
+        from .scoring import deaths_by_phase
+        from .store import load_batch
+
+        results = load_batch(out_dir)
+        phases = deaths_by_phase(results.timeseries, results.events, side)
+        print(f"\n{side} dead by cause and phase (median over runs; a column's medians need "
+              "not add up)")
+        print(phases.round(0).astype(int).to_string())
     return 1 if args.strict and not passed else 0
 
 

@@ -25,7 +25,7 @@ from typing import Any, Literal, Union, get_args, get_origin
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import ScenarioError, read_text_file
-from .parameters import Parameters
+from .parameters import ELEVATION_M, Parameters
 from .record import check_record
 
 
@@ -39,8 +39,6 @@ class Strict(BaseModel):
 EARLIEST_DATE = dt.date(1700, 1, 1)  # the model's weapons and march rates are of the gun age
 LATEST_DATE = dt.date(2200, 12, 31)
 MOST_MEN = 20_000  # a battalion of 300-1,000 men; room for a brigade-sized grouping
-AIR_C = {"ge": -90.0, "le": 60.0}  # the coldest (-89.2 degC) and hottest (56.7 degC) air measured
-ELEVATION_M = {"ge": -500.0, "le": 9000.0}  # the Dead Sea shore to above Everest
 OFFSET_C = {"ge": -50.0, "le": 50.0}  # a what-if shift of the air temperature
 
 

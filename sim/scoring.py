@@ -253,3 +253,36 @@ def score_batch(summary: pd.DataFrame, record: Record, target: float = 0.6) -> p
                      "record": f"{t.range[0]:g} .. {t.range[1]:g}",
                      "ok": t.range[0] <= median <= t.range[1], "scored": t.scored})
     return pd.DataFrame(rows)
+
+
+PHASE_CAUSES = ("killed", "died_of_wounds", "cold_dead", "hypothermia_dead", "dead")
+
+
+def deaths_by_phase(timeseries: pd.DataFrame, events: pd.DataFrame, side: str) -> pd.DataFrame:
+    """A side's dead by cause before and after its withdrawal order, median over runs.
+
+    ``timeseries`` and ``events`` are a batch's (:func:`sim.store.load_batch`), keyed by run.
+    A run whose side never orders a withdrawal has all its dead before the order. ``killed``
+    is every death in battle (the dead less those of wounds, cold, hypothermia, avalanches).
+    """
+    if timeseries.empty:
+        return pd.DataFrame(columns=PHASE_CAUSES)
+    frame = timeseries.copy()
+    others = [f"{side}_{c}" for c in ("died_of_wounds", "cold_dead", "hypothermia_dead",
+                                      "avalanche_dead") if f"{side}_{c}" in frame]
+    frame[f"{side}_killed"] = frame[f"{side}_dead"] - frame[others].sum(axis=1)
+    columns = [f"{side}_{c}" for c in PHASE_CAUSES if f"{side}_{c}" in frame]
+    orders = events[(events["event"] == "withdrawal_decided") & (events["unit"] == side)]
+    order_at = orders.groupby("key")["time"].min()
+    rows = []
+    for key, run in frame.sort_values("date").groupby("key"):
+        end = run[columns].iloc[-1]
+        cut = order_at.get(key)
+        before = run.loc[run["date"] <= cut, columns].iloc[-1] if cut is not None else end
+        rows.append(("before the withdrawal order", before))
+        rows.append(("after it", end - before))
+        rows.append(("whole run", end))
+    table = pd.DataFrame([values.to_numpy() for _, values in rows], columns=columns)
+    table.insert(0, "phase", [phase for phase, _ in rows])
+    table.columns = ["phase", *(c.removeprefix(f"{side}_") for c in columns)]
+    return table.groupby("phase", sort=False).median()

@@ -109,3 +109,22 @@ def test_battalions_left_in_pockets_when_the_rest_are_out(scenario):
     assert commander.left_in_pockets == [trapped.battalion_id, lost.battalion_id]
     assert encircled_at_end(model, side) == 2
     assert any(e["event"] == "withdrawn_but_pockets" for e in model.events)
+
+
+def test_deaths_by_phase_split_each_run_at_its_withdrawal_order():
+    from sim.scoring import deaths_by_phase
+
+    series = pd.DataFrame({
+        "key": ["a"] * 3 + ["b"] * 3,
+        "date": ["1994-02-01T00:00", "1994-02-10T00:00", "1994-02-20T00:00"] * 2,
+        "blue_dead": [0, 10, 30, 0, 5, 8], "blue_died_of_wounds": [0, 1, 2, 0, 0, 0],
+        "blue_cold_dead": [0, 2, 5, 0, 1, 2], "blue_hypothermia_dead": [0, 0, 10, 0, 0, 0],
+        "blue_avalanche_dead": [0] * 6})
+    events = pd.DataFrame({"key": ["a"], "event": ["withdrawal_decided"], "unit": ["blue"],
+                           "time": ["1994-02-10T00:00"]})
+    table = deaths_by_phase(series, events, "blue")
+    # run a: 10 dead before the order (7 in battle), 20 after; run b never withdraws: 8 before
+    assert table.loc["before the withdrawal order", "dead"] == 9.0
+    assert table.loc["after it", "dead"] == 10.0
+    assert table.loc["after it", "hypothermia_dead"] == 5.0
+    assert table.loc["whole run", "killed"] == (13 + 6) / 2
