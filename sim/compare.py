@@ -12,6 +12,7 @@ Tibshirani 1993, the percentile interval). A variant that moves the schedule
 from __future__ import annotations
 
 import datetime as dt
+import io
 from dataclasses import dataclass
 
 import numpy as np
@@ -163,7 +164,7 @@ def render(table: pd.DataFrame, base: str, notes: list[str]) -> str:
     from rich.console import Console
     from rich.table import Table
 
-    console = Console(width=160, record=True, force_terminal=False)
+    console = Console(width=160, record=True, force_terminal=False, file=io.StringIO())
     for variant, rows in table.groupby("variant", sort=False):
         grid = Table(title=f"{variant} against {base} (same seeds; difference: mean of "
                      "per-seed differences, bootstrap 90 % interval)", title_justify="left")
