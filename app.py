@@ -26,6 +26,7 @@ import shutil
 import subprocess
 import tarfile
 import tempfile
+import threading
 from html import escape
 from pathlib import Path
 
@@ -33,7 +34,7 @@ import reacton.ipywidgets as rw
 import solara
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from mesa.visualization import Slider, SolaraViz, make_plot_component
+from mesa.visualization import Slider, SolaraViz, make_plot_component, solara_viz
 from mesa.visualization.utils import update_counter
 
 from sim.mapping import TheatreMap, snapshot
@@ -143,28 +144,61 @@ model_params = {
 }
 
 
+MESA_USER_INPUTS = solara_viz.UserInputs
+
+
+@solara.component
+def KnobInputs(user_params, on_change=None):
+    """Mesa's sidebar inputs, with every slider's value shown on its thumb at all times.
+
+    Mesa's sliders show their value only while dragged; a reader setting up a what-if wants to
+    see the kit share and the date shift the next *Reset* will use. Other inputs are Mesa's own.
+    """
+    for name, options in user_params.items():
+        if not isinstance(options, Slider):
+            MESA_USER_INPUTS({name: options}, on_change=on_change)
+            continue
+        slider = solara.SliderFloat if options.is_float_slider else solara.SliderInt
+        slider(options.label, value=options.value, min=options.min, max=options.max,
+               step=options.step, thumb_label="always",
+               on_value=lambda value, name=name: on_change(name, value))
+
+
+solara_viz.UserInputs = KnobInputs  # SolaraViz's model panel looks its inputs up by this name
+
+
 @solara.component
 def MapView(model: OperationModel):
     """The theatre with the battalions, ground held, snow and cut roads at the current step.
 
     The relief, roads and names are drawn once per run; each day only what changed is redrawn.
+    The drawing runs beside the page, which shows a progress bar until the map is ready.
     """
     update_counter.get()
     theatre = solara.use_memo(lambda: TheatreMap(
         model.world, model.spec, Figure(figsize=MAP_FIGSIZE, layout="constrained").subplots(),
         legend=True, symbol_height=MAP_SYMBOL_HEIGHT_PT), [model])
-
     name = solara.use_memo(lambda: operation_title(model), [model])
+    drawing_lock = solara.use_memo(threading.Lock, [model])
+    snap = solara.use_memo(lambda: snapshot(model), [model, model.time])  # read between steps
+    shown, set_shown = solara.use_state(b"")
 
-    def draw() -> bytes:
-        snap = snapshot(model)
-        theatre.show(snap, f"{name}: {snap.when:%d %b %Y %H:%M}, day {snap.day}")
-        png = io.BytesIO()
-        theatre.fig.savefig(png, format="png", dpi=MAP_DPI)
-        return png.getvalue()
+    def draw() -> None:
+        with drawing_lock:  # one figure per run, drawn by one thread at a time
+            theatre.show(snap, f"{name}: {snap.when:%d %b %Y %H:%M}, day {snap.day}")
+            png = io.BytesIO()
+            theatre.fig.savefig(png, format="png", dpi=MAP_DPI)
+        set_shown(png.getvalue())
 
-    rw.Image(value=solara.use_memo(draw, [model, model.time]), format="png",
-             layout={"width": "100%", "height": "100%", "object_fit": "contain"})
+    drawing = solara.use_thread(draw, dependencies=[model, model.time])
+    with solara.Column(style={"width": "100%", "height": "100%"}):
+        if drawing.state != solara.ResultState.FINISHED:
+            solara.ProgressLinear(True)
+            if not shown:
+                solara.Text(f"Drawing the map of {snap.when:%d %B %Y}...")
+        if shown:
+            rw.Image(value=shown, format="png",
+                     layout={"width": "100%", "height": "100%", "object_fit": "contain"})
 
 
 def style_losses(ax) -> None:

@@ -41,8 +41,18 @@ def pixels_near(image: np.ndarray, colour, tolerance: int = 6) -> int:
     return int((np.abs(image - target).max(axis=-1) <= tolerance).sum())
 
 
-def widget_images(rc) -> list[bytes]:
-    return [widget.value for widget in rc.find(ipywidgets.Image).widgets]
+def widget_images(rc, count: int = 1, unlike: bytes | None = None) -> list[bytes]:
+    """The page's images, once ``count`` are drawn and the first is not ``unlike``.
+
+    The map is drawn beside the page, so it arrives a moment after the rest.
+    """
+    deadline = time.monotonic() + 30
+    while True:
+        images = [widget.value for widget in rc.find(ipywidgets.Image).widgets]
+        if len(images) >= count and images[0] != unlike:
+            return images
+        assert time.monotonic() < deadline, f"{len(images)} of {count} images drawn in 30 s"
+        time.sleep(0.05)
 
 
 # ------------------------------------------------------------------ knobs
@@ -112,7 +122,8 @@ def test_page_renders_and_steps_with_non_default_knobs():
 
     page = app.SolaraViz(model, components=app.components, model_params=app.model_params)
     _, rc = solara.render(page, handle_error=False)
-    map_png, losses_png = widget_images(rc)
+    # the map is the larger image
+    losses_png, map_png = sorted(widget_images(rc, 2), key=lambda png: rgb(png).size)
 
     map_image = rgb(map_png)
     assert map_image.shape[0] > 700 and map_image.shape[1] > 900  # the map with its legend
@@ -133,7 +144,7 @@ def test_page_renders_and_steps_with_non_default_knobs():
 
     # the served page as ``solara run app.py`` builds it
     _, rc = solara.render(app.page, handle_error=False)
-    assert len(widget_images(rc)) == 2
+    assert len(widget_images(rc, 2)) == 2
     rc.close()
 
 
@@ -170,13 +181,30 @@ def test_step_and_reset_rebuild_the_operation_from_the_sidebar():
     rc.close()
 
 
+def test_the_page_shows_progress_until_the_map_is_drawn(monkeypatch):
+    import threading
+
+    drawn = threading.Event()
+    show = app.TheatreMap.show
+    monkeypatch.setattr(app.TheatreMap, "show",
+                        lambda *args, **kwargs: (drawn.wait(30), show(*args, **kwargs)))
+    _, rc = solara.render(app.MapView(app.WhatIfModel()), handle_error=False)
+    rc.find(v.ProgressLinear).assert_not_empty()
+    assert rc.find(v.Html, children=["Drawing the map of 15 December 1993..."]).widgets
+    assert not rc.find(ipywidgets.Image).widgets
+    drawn.set()
+    widget_images(rc)
+    rc.find(v.ProgressLinear).wait_for("detached", timeout=10)
+    rc.close()
+
+
 def test_map_is_redrawn_as_the_operation_goes_on():
     model = app.WhatIfModel()
     _, rc = solara.render(app.MapView(model), handle_error=False)
     first = widget_images(rc)[0]
     model.run_for(12 * DAY)
     app.update_counter.value += 1
-    later = widget_images(rc)[0]
+    later = widget_images(rc, unlike=first)[0]  # times out if the map is never redrawn
     rc.close()
     assert first != later
 
@@ -293,6 +321,8 @@ PAGE_STATE = """({
     images: [...document.images].filter(i => i.complete && i.naturalWidth >= 400)
         .map(i => [i.naturalWidth, i.naturalHeight, i.width, i.height]),
     sliders: document.querySelectorAll('.v-slider').length,
+    thumbs: [...document.querySelectorAll('.v-slider__thumb-label')]
+        .filter(e => e.getBoundingClientRect().width > 0).map(e => e.innerText.trim()),
     text: document.body ? document.body.innerText : ''
 })"""
 
@@ -320,6 +350,12 @@ def test_browser_shows_the_map_and_the_knobs(served_page, browser, tmp_path):
                   "Armenian counter-offensive", "Recorded weather", "Seed", "RESET", "STEP"):
         assert label in state["text"], label
     assert state["sliders"] >= 4  # play and render intervals, winter kit, start-date shift
+    # the knobs' values show without dragging them: the historical kit share, no date shift
+    kit = app.HISTORICAL_WINTER_EQUIPMENT
+    assert {f"{kit:g}", "0"} <= set(state["thumbs"]), state["thumbs"]
+    # the report's counts, labelled as the command line's summary names them
+    for label in ("battalions encircled now", "battalions ever encircled", "dead (all causes)"):
+        assert label in state["text"], label
     # the map is on the page, drawn large enough to read
     assert max(width for _, _, width, _ in state["images"]) >= 350
 
