@@ -16,6 +16,7 @@ from matplotlib.dates import AutoDateLocator, DateFormatter
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from .compare import run_measures
 from .scoring import casualty_values
 
 CAUSES = {  # cumulative series per side -> label, line style
@@ -162,6 +163,53 @@ def milestone_dates(summary: pd.DataFrame, record, seed: int = 0) -> Figure:
     ax.grid(axis="x", alpha=0.3)
     ax.set_title(f"Milestones of {len(ok)} runs (dots) against the record's windows (shaded)")
     return fig
+
+
+def milestone_outcomes(summary: pd.DataFrame, record, shifts: dict[str, int] | None = None,
+                       by: str = "scenario") -> Figure:
+    """The share of runs with each milestone in the record's window, for each value of ``by``.
+
+    A variant launched ``shifts[name]`` days off the historical start is scored against the
+    record's windows moved by the same days (as ``run_sim.py compare`` does), and says so.
+    """
+    ok = summary[summary["status"] == "ok"]
+    groups = list(dict.fromkeys(ok[by]))
+    shifts = shifts or {}
+    rates = {}
+    for group in groups:
+        frame, measures = run_measures(ok[ok[by] == group], record, [], dt.date(2000, 1, 1),
+                                       shifts.get(group, 0))
+        rates[group] = {m.label.removesuffix(": in window"): frame[m.label].mean()
+                        for m in measures if m.rate}
+    table = pd.DataFrame(rates).T  # groups down, milestones across
+    fig = Figure(figsize=(1.25 * len(table.columns) + 3.5, 0.45 * len(groups) + 2.2),
+                 layout="constrained")
+    ax = fig.subplots()
+    image = ax.imshow(table.to_numpy(dtype=float), cmap="RdYlGn", vmin=0, vmax=1,
+                      aspect="auto")
+    ax.set_xticks(range(len(table.columns)), [_wrap(c) for c in table.columns], fontsize=8)
+    rows = [_label(g) + (f" (record moved {shifts[g]:+d} d)" if shifts.get(g) else "")
+            for g in table.index]
+    ax.set_yticks(range(len(rows)), rows, fontsize=8)
+    for (i, j), value in np.ndenumerate(table.to_numpy(dtype=float)):
+        if not np.isnan(value):
+            ax.text(j, i, f"{value:.0%}", ha="center", va="center", fontsize=8)
+    fig.colorbar(image, ax=ax, label="share of runs in the record's window", shrink=0.8)
+    ax.set_title(f"Milestones in their window, {len(ok) // max(len(groups), 1)} runs each",
+                 fontsize=10)
+    return fig
+
+
+def _wrap(text: str, width: int = 16) -> str:
+    """A long label over lines of about ``width`` characters."""
+    lines, line = [], ""
+    for word in text.split():
+        if line and len(line) + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    return "\n".join(lines + [line])
 
 
 def sweep_heatmap(summary: pd.DataFrame, x: str, y: str, outcome: str,

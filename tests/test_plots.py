@@ -53,3 +53,26 @@ def test_what_if_panels_have_readable_titles_and_fill_with_their_runs():
     assert ax.get_title() == "azerbaijan: dead"
     low, high = ax.get_xlim()
     assert low < 700 and 1100 < high < 1500  # not squashed by the record's 1,500-4,500
+
+
+def test_milestone_outcomes_score_a_shifted_variant_against_the_record_moved_with_it():
+    from sim.plots import milestone_outcomes
+    from sim.scenario import load_scenario
+    from sim.scoring import load_record
+
+    record = load_record(load_scenario("scenarios/kalbajar_1993_94.toml").record)
+    murov = record.milestones["murov_crossed"]
+    inside = murov.window[0].isoformat()
+    moved = (murov.window[0] - pd.Timedelta(days=91)).isoformat()
+    summary = pd.DataFrame({"status": ["ok"] * 4, "seed": [0, 1, 0, 1],
+                            "scenario": ["historical", "historical", "autumn", "autumn"],
+                            "milestone_murov_crossed": [inside, "", moved, moved]})
+    fig = milestone_outcomes(summary, record, {"autumn": -91})
+    ax = fig.axes[0]
+    cells = {t.get_text() for t in ax.texts}
+    assert cells == {"50%", "100%"}  # the moved date is in the moved window, not the record's
+    rows = [t.get_text() for t in ax.get_yticklabels()]
+    assert rows == ["historical", "autumn (record moved -91 d)"]
+    # against the record as it is, the same dates would all be outside it
+    fig = milestone_outcomes(summary, record)
+    assert {t.get_text() for t in fig.axes[0].texts} == {"50%", "0%"}
