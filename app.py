@@ -167,6 +167,23 @@ def KnobInputs(user_params, on_change=None):
 solara_viz.UserInputs = KnobInputs  # SolaraViz's model panel looks its inputs up by this name
 
 
+def page_layout(num_components: int) -> list[dict]:
+    """The page's grid of 12 columns, with the map over two thirds of its width.
+
+    The report stands beside the map and the loss curves under it; any further component goes
+    below them, as Mesa lays it out.
+    """
+    layout = [{"i": 0, "x": 0, "y": 0, "w": 8, "h": 17, "moved": False},
+              {"i": 1, "x": 8, "y": 0, "w": 4, "h": 12, "moved": False},
+              {"i": 2, "x": 0, "y": 17, "w": 8, "h": 12, "moved": False}]
+    extra = MESA_GRID_LAYOUT(num_components)[len(layout):]
+    return layout[:num_components] + [dict(item, y=item["y"] + 29) for item in extra]
+
+
+MESA_GRID_LAYOUT = solara_viz.make_initial_grid_layout
+solara_viz.make_initial_grid_layout = page_layout  # the map large, as a reader needs it
+
+
 @solara.component
 def MapView(model: OperationModel):
     """The theatre with the battalions, ground held, snow and cut roads at the current step.

@@ -356,8 +356,8 @@ def test_browser_shows_the_map_and_the_knobs(served_page, browser, tmp_path):
     # the report's counts, labelled as the command line's summary names them
     for label in ("battalions encircled now", "battalions ever encircled", "dead (all causes)"):
         assert label in state["text"], label
-    # the map is on the page, drawn large enough to read
-    assert max(width for _, _, width, _ in state["images"]) >= 350
+    # the map is on the page, over about half the window's width (1,400 px)
+    assert max(width for _, _, width, _ in state["images"]) >= 0.45 * 1400
 
     # and on the screenshot: the relief's colours, where a blank page has none
     relief = terrain_colours(app.WhatIfModel())
