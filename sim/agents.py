@@ -202,6 +202,17 @@ class Battalion(CellAgent):
         """Whether the battalion has broken and is falling back."""
         return self.state == UnitState.BROKEN
 
+    def holds_ground(self, retreat_column_zoc: bool = False) -> bool:
+        """Whether the battalion exerts a zone of control.
+
+        A unit deployed for battle does; a broken battalion, a road-bound one (guns, trains)
+        and, unless ``retreat_column_zoc``, a column marching back under a withdrawal order do
+        not (``parameters.supply.retreat_column_zoc``).
+        """
+        if not self.in_field or self.broken or self.unit_type.road_bound:
+            return False
+        return retreat_column_zoc or not (self.withdrawing and self.state == UnitState.MARCHING)
+
     @property
     def loss_share(self) -> float:
         """Share of the men who joined that are lost (all causes), since the last rally."""

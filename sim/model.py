@@ -347,7 +347,8 @@ class OperationModel(mesa.Model):
             for place, old, new in self.control.update_places(holding):
                 self.log_event("node_captured", unit=new, cause=f"taken from {old}",
                                place=place)
-        self.control.update_zones([u for u in holding if not u.unit_type.road_bound])
+        self.control.update_zones([u for u in holding if u.holds_ground(
+            self.spec.parameters.supply.retreat_column_zoc)])
         if capture:
             self.control.sweep(holding, self.spec.parameters.combat.sweep_km * 1000.0
                                / self.world.terrain.cell_size_m)

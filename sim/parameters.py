@@ -779,6 +779,12 @@ class SupplyParameters(ParameterGroup):
     zoc_km: float = Field(
         2.5, ge=0, description="km; reach of a battalion's zone of control: supply does not "
         "pass through it. Assumption: the engagement range.")
+    retreat_column_zoc: bool = Field(
+        False, description="whether a battalion marching back under a withdrawal order still "
+        "exerts a zone of control. Off: a column falling back is in march order, not deployed, "
+        "and holds no ground, as a broken battalion or a road-bound train does not (the "
+        "road-march and retreat rules of operational wargames). A withdrawing battalion that "
+        "holds its exit still does.")
     road_guard_shift_km: float = Field(
         3.0, gt=0, description="km; a battalion securing a road moves to the point of its stretch "
         "nearest the enemy when that point is further than this from where it stands. "

@@ -407,3 +407,21 @@ def test_the_ring_holds_an_encircled_battalion_that_breaks_out_by_attacking_it(m
     village.march(6.0)
     assert village.coordinate == here and village.trapped_since is not None
     assert village.state.value == "marching" and model.combat.is_attacking(village)
+
+
+def test_a_column_falling_back_holds_no_ground_until_it_holds_its_exit():
+    def zone_at_post(*overrides):
+        model = OperationModel(load_scenario(POSTS, QUIET + list(overrides)), rng=0)
+        unit = model.battalions["village_post"]
+        model.update_control(capture=False)
+        deployed = bool(model.control.zoc["blue"][unit.coordinate])
+        unit.withdraw("toganali")  # on the march back under a withdrawal order
+        model.update_control(capture=False)
+        marching = bool(model.control.zoc["blue"][unit.coordinate])
+        unit.fall_back(model.place_name(unit.coordinate))  # it stops and holds where it is
+        model.update_control(capture=False)
+        return deployed, marching, bool(model.control.zoc["blue"][unit.coordinate])
+
+    assert zone_at_post() == (True, False, True)
+    assert zone_at_post("parameters.supply.retreat_column_zoc=true") == (True, True, True)
+
