@@ -490,13 +490,14 @@ class Battalion(CellAgent):
         """The next cell on the way to the objective; None if there is no way.
 
         A battalion falling back (broken or withdrawing) whose way is barred by an enemy
-        battalion, or that has no way at all, looks for a way round the enemy
+        battalion (or, encircled, by the ring's zone of control), or that has no way at all,
+        looks for a way round the enemy
         (:func:`sim.morale.escape_route`); road-bound troops with no road out
         leave their vehicles and guns first. With no way round it is trapped.
         """
         model = self.model
         if self.escape:
-            if not model.enemy_holds(self.side, self.escape[0]):
+            if not self._barred(self.escape[0]):
                 return self.escape[0]
             self.escape = []
         graph = self.graph
@@ -504,7 +505,7 @@ class Battalion(CellAgent):
         nxt = int(next_cell[graph.flat(self.coordinate)])
         target = None if nxt == NO_PATH else graph.cell(nxt)
         if not (self.broken or self.withdrawing) or (
-                target is not None and not model.enemy_holds(self.side, target)):
+                target is not None and not self._barred(target)):
             return target
         if self.escape_searched_at == model.time:
             return None  # no way round was found this step
@@ -519,6 +520,15 @@ class Battalion(CellAgent):
                 self.trapped_since = model.time
             return None
         return self.escape[0]
+
+    def _barred(self, cell) -> bool:
+        """Whether the enemy bars a cell to this battalion.
+
+        An enemy battalion stands there or, for an encircled battalion, the cell lies in the
+        ring's zone of control.
+        """
+        return self.model.enemy_holds(self.side, cell) or (
+            self.encircled and self.model.in_enemy_zoc(self.side, cell))
 
     def _halt(self, state: UnitState, hours: float, budget_left: float, cause: str) -> float:
         used = max(0.0, hours - budget_left)

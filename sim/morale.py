@@ -154,10 +154,12 @@ def escape_route(model, unit) -> list[tuple[int, int]]:
 
     It leads to the nearest of the battalion's objective and its side's exits (withdrawal
     destinations, else depots), never into a cell where an unbroken enemy battalion stands
-    (such a way is the breakout route round the enemy: the Susuzluq-Agdag track when the
-    Omar road is held). The battalion takes the way's end as its objective. Empty when there
-    is no such way.
+    nor, for an encircled battalion, into the ring's zones of control, which it cannot pass
+    (such a way is the breakout route round the enemy, over the mountains if it must). The
+    battalion takes the way's end as its objective. Empty when there is no such way.
     """
     targets = [unit.objective_cell] + [model.world.places[p] for p in exits(model, unit.side)]
-    return unit.graph.route_avoiding(unit.coordinate, targets,
-                                     standing_enemies(model, unit.side))
+    avoid = standing_enemies(model, unit.side)
+    if unit.encircled:  # it cannot pass the ring's zones of control: the way goes round them
+        avoid += [tuple(cell) for cell in np.argwhere(model.control.enemy_zoc(unit.side))]
+    return unit.graph.route_avoiding(unit.coordinate, targets, avoid)

@@ -425,3 +425,22 @@ def test_a_column_falling_back_holds_no_ground_until_it_holds_its_exit():
     assert zone_at_post() == (True, False, True)
     assert zone_at_post("parameters.supply.retreat_column_zoc=true") == (True, True, True)
 
+
+def test_an_encircled_battalion_goes_round_the_ring_not_into_it():
+    model = OperationModel(load_scenario(POSTS, QUIET), rng=0)
+    unit, enemy = model.battalions["village_post"], model.battalions["far_post"]
+    unit.encircle()
+    unit.withdraw("toganali")
+    _, next_cell = unit.graph.field_to(unit.objective_cell, start=unit.coordinate)
+    way = [unit.coordinate]
+    for _ in range(12):
+        way.append(unit.graph.cell(int(next_cell[unit.graph.flat(way[-1])])))
+    enemy.cell = model.grid[way[8]]  # the ring stands astride the way home, off its cell
+    enemy.objective_cell = enemy.coordinate
+    model.update_control(capture=False)
+    zone = model.control.zoc["red"]
+    assert zone[way[7]] and not zone[unit.coordinate]  # the straight way runs into the zone
+    unit.start_step()
+    unit.march(24.0)
+    assert not any(zone[cell] for cell in unit.track)  # it never entered the ring's zone
+    assert len(unit.track) > 7  # and it went on round it, not halted at the zone's edge
