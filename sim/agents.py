@@ -19,7 +19,7 @@ from .morale import draw_breakpoint, effective_breakpoint, escape_route, rear_pl
 from .movement import leg_time_h
 from .routing import NO_PATH
 from .scenario import Posture, Quality, Task, UnitType
-from .states import UnitState, check_transition
+from .states import Orders, UnitState, check_orders, check_transition
 from .weapons import Armament
 
 LOSS_CAUSES = ("killed", "died_of_wounds", "wounded", "missing", "cold_injured", "cold_dead",
@@ -81,8 +81,7 @@ class Battalion(CellAgent):
         self.first_contact_step: float | None = None
         self.surprised = False
         self.held_since = model.time
-        self.withdrawing = False
-        self.resupplying = False
+        self.orders = Orders.TASK
         self.surprise: tuple[str, float] | None = None  # planned level, steps it lasts
         self.surprise_until: float | None = None  # set at the attack's first contact
         self.stalled_since: float | None = None
@@ -196,6 +195,19 @@ class Battalion(CellAgent):
     def supplied(self) -> bool:
         """Whether the battalion has food, fuel and ammunition left."""
         return self.supply_days > 0
+
+    @property
+    def withdrawing(self) -> bool:
+        """Whether it is falling back out of the fight (a breakout or the general withdrawal)."""
+        return self.orders == Orders.WITHDRAWING
+
+    @property
+    def resupplying(self) -> bool:
+        """Whether it has pulled back to restock, its task waiting."""
+        return self.orders == Orders.RESUPPLYING
+
+    def _order(self, orders: Orders) -> None:
+        self.orders = check_orders(self.orders, orders, self.battalion_id)
 
     @property
     def broken(self) -> bool:
@@ -577,20 +589,21 @@ class Battalion(CellAgent):
     def withdraw(self, goal: str | None = None, keep_state: bool = False) -> None:
         """Fall back out of the fight towards ``goal`` (breakout, general withdrawal).
 
-        With no goal it only joins the withdrawal (holding the exit it arrives at).
+        With no goal it only joins the withdrawal (holding the exit it arrives at). The order
+        overrides a pause to restock.
         """
-        self.withdrawing = True
+        self._order(Orders.WITHDRAWING)
         if goal is not None:
             self.fall_back(goal, state=self.state if keep_state else None)
 
     def fall_back_for_supply(self, base: str) -> None:
         """Its attack has run out of supplies: it pulls back to restock at ``base``."""
-        self.resupplying = True
+        self._order(Orders.RESUPPLYING)
         self.fall_back(base)
 
     def end_supply_pause(self, resume: bool) -> None:
         """The pause to restock ends: with ``resume`` it takes up its task again."""
-        self.resupplying = False
+        self._order(Orders.TASK)
         if resume:
             self.receive_task(self.task)
 

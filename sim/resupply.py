@@ -162,8 +162,6 @@ class SupplyLines:
         """
         model = self.model
         p = model.spec.parameters.supply
-        if unit.resupplying and unit.withdrawing:
-            unit.end_supply_pause(resume=False)  # the withdrawal order overrides the pause
         if unit.resupplying:
             if unit.supply_days >= p.resume_attack_days and unit.task is not None:
                 unit.end_supply_pause(resume=True)

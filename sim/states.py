@@ -16,12 +16,23 @@ verbs change its state, through :meth:`sim.agents.Battalion.become`, which check
 (a change it does not allow raises :class:`IllegalTransition`) and logs each change as a
 ``state`` event whose cause reads ``"old -> new: why"``.
 
-The state says what the battalion is doing on the ground. What it has been ordered to do
-(its task, a withdrawal or breakout, a pause to restock, a called-off attack to renew) and the
-ring round it (encircled) are its orders and its situation: each changes through a verb of its
-own that the mechanism logs as an event (``withdrawal``, ``breakout``, ``falls_back_for_supply``,
-``attack_stalled``, ``encircled``, ``broke_out``), and each combines with any state (a broken
-battalion may be encircled, a withdrawing one marches or holds its exit).
+The state says what the battalion is doing on the ground. What it has been ordered to do is
+its :class:`Orders`, a second and independent axis:
+
+================  ==========================================================================
+orders            may become
+================  ==========================================================================
+TASK              RESUPPLYING (its attack ran out of supplies), WITHDRAWING
+RESUPPLYING       TASK (restocked, or the pause ended), WITHDRAWING (the order overrides it)
+WITHDRAWING       nothing: a battalion falling back out of the fight stays so to the end
+================  ==========================================================================
+
+Orders change only through the battalion's verbs (``fall_back_for_supply``,
+``end_supply_pause``, ``withdraw``), checked against :data:`ORDER_CHANGES`; the mechanism that
+gives an order logs it as an event (``falls_back_for_supply``, ``attack_resumed``,
+``withdrawal``, ``breakout``). Orders combine with any state: a withdrawing battalion marches,
+holds its exit or breaks. The ring round it (encircled) is its situation, not a state or an
+order: it comes and goes with the enemy (``encircled``, ``broke_out``) whatever it is doing.
 """
 
 from __future__ import annotations
@@ -49,6 +60,21 @@ TRANSITIONS: dict[UnitState | None, frozenset[UnitState]] = {
 }
 
 
+class Orders(Enum):
+    """What a battalion has been ordered to do, besides the task its side's plan gives it."""
+
+    TASK = "task"  # carrying out its task (holding where it is if it has none)
+    RESUPPLYING = "resupplying"  # pulled back to restock; its task waits
+    WITHDRAWING = "withdrawing"  # falling back out of the fight: breakout or general withdrawal
+
+
+ORDER_CHANGES: dict[Orders, frozenset[Orders]] = {
+    Orders.TASK: frozenset({Orders.TASK, Orders.RESUPPLYING, Orders.WITHDRAWING}),
+    Orders.RESUPPLYING: frozenset({Orders.TASK, Orders.RESUPPLYING, Orders.WITHDRAWING}),
+    Orders.WITHDRAWING: frozenset({Orders.WITHDRAWING}),
+}
+
+
 class IllegalTransition(ValueError):
     """A state change the transition table does not allow."""
 
@@ -58,4 +84,12 @@ def check_transition(old: UnitState | None, new: UnitState, who: str = "") -> Un
     if new not in TRANSITIONS[old]:
         raise IllegalTransition(f"{who}: {old.name if old else 'entering'} -> {new.name} is not "
                                 "an allowed transition (sim.states.TRANSITIONS)")
+    return new
+
+
+def check_orders(old: Orders, new: Orders, who: str = "") -> Orders:
+    """``new`` if :data:`ORDER_CHANGES` allows ``old -> new``; else IllegalTransition."""
+    if new not in ORDER_CHANGES[old]:
+        raise IllegalTransition(f"{who}: orders {old.name} -> {new.name} are not an allowed "
+                                "change (sim.states.ORDER_CHANGES)")
     return new

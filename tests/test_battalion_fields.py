@@ -39,7 +39,7 @@ def test_the_scan_finds_a_write_from_outside():
 
 def test_no_module_but_the_agent_writes_a_battalions_fields():
     fields = battalion_fields(changing_only=True)
-    assert {"_state", "withdrawing", "encircled", "supply_days", "strength"} <= fields
+    assert {"_state", "orders", "encircled", "supply_days", "strength"} <= fields
     found = {path.name: outside_writes(path.read_text(encoding="utf-8"), fields)
              for path in PACKAGE.glob("*.py") if path.name != "agents.py"}
     assert {name: writes for name, writes in found.items() if writes} == {}
@@ -66,6 +66,26 @@ def test_a_battalion_changes_state_only_as_the_transition_table_allows(scenario)
     assert unit.state == UnitState.DESTROYED
     with pytest.raises(IllegalTransition, match="DESTROYED -> HOLDING"):
         unit.become(UnitState.HOLDING, "a test")
+
+
+def test_orders_change_only_as_their_table_allows(scenario):
+    import pytest
+
+    from sim.model import OperationModel
+    from sim.states import ORDER_CHANGES, IllegalTransition, Orders
+
+    assert ORDER_CHANGES[Orders.WITHDRAWING] == frozenset({Orders.WITHDRAWING})
+    model = OperationModel(scenario, rng=0)
+    unit = model.battalions["az_712"]
+    assert unit.orders == Orders.TASK and not (unit.withdrawing or unit.resupplying)
+    unit.fall_back_for_supply("dashkasan")
+    assert unit.resupplying and not unit.withdrawing
+    unit.withdraw()  # the withdrawal order overrides the pause to restock
+    assert unit.withdrawing and not unit.resupplying
+    with pytest.raises(IllegalTransition, match="az_712: orders WITHDRAWING -> TASK"):
+        unit.end_supply_pause(resume=True)  # a battalion falling back stays so
+    with pytest.raises(IllegalTransition, match="WITHDRAWING -> RESUPPLYING"):
+        unit.fall_back_for_supply("dashkasan")
 
 
 def test_every_change_of_state_is_an_event_with_its_cause(scenario):

@@ -49,8 +49,9 @@ def test_a_withdrawing_battalion_that_rallies_goes_on_to_the_exits(scenario):
     exits = {model.world.places[p] for p in scenario.sides["azerbaijan"].plan.withdrawal.to}
     unit = next(u for u in model.side_units("azerbaijan")
                 if u.in_field and u.coordinate not in exits and not u.unit_type.road_bound)
-    unit.withdrawing = True
-    unit.resupplying = True
+    unit.fall_back_for_supply("omar_pass")
+    unit.withdraw()  # the withdrawal order overrides its pause to restock
+    assert unit.withdrawing and not unit.resupplying
     unit.fall_back("omar_pass", state=UnitState.BROKEN)  # routed to the nearest post
     unit.rally()
     assert unit.objective_cell in exits and unit.state == UnitState.MARCHING

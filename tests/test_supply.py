@@ -247,8 +247,7 @@ def test_a_post_beyond_deep_snow_loses_its_carry_unless_the_knob_is_off():
 def test_a_battalion_falling_back_goes_round_an_enemy_on_its_way():
     model = OperationModel(load_scenario(POSTS, QUIET), rng=0)
     unit, enemy = model.battalions["village_post"], model.battalions["far_post"]
-    unit.withdrawing = True
-    unit.fall_back("toganali")
+    unit.withdraw("toganali")
     _, next_cell = unit.graph.field_to(unit.objective_cell, start=unit.coordinate)
     way = [unit.coordinate]
     for _ in range(3):
