@@ -90,6 +90,8 @@ class Battalion(CellAgent):
         self.breakpoint = draw_breakpoint(model.rng, p.morale)
         self.loss_offset = 0
         self.march_hours_step = 0.0
+        self.hours_in_wind_step = 0.0  # halted in the open this step (sim.winter)
+        self.hours_unheated_step = 0.0  # halted out of the wind but without heat
         self.moved_in_zoc = False
         self.escape: list[tuple[int, int]] = []  # a way round the enemy when falling back
         self.trapped_since: float | None = None  # when it last found no way out
@@ -143,6 +145,26 @@ class Battalion(CellAgent):
     def status(self) -> str:
         """The state's name, for the record."""
         return self.state.value
+
+    @property
+    def killed(self) -> int:
+        """Men killed in action."""
+        return self.losses["killed"]
+
+    @property
+    def died_of_wounds(self) -> int:
+        """Wounded men who died of their wounds."""
+        return self.losses["died_of_wounds"]
+
+    @property
+    def missing(self) -> int:
+        """Men missing or captured."""
+        return self.losses["missing"]
+
+    @property
+    def in_care(self) -> int:
+        """Wounded and cold-injured men in its care, waiting to be evacuated."""
+        return self.care.waiting
 
     @property
     def cold_injured(self) -> int:
@@ -421,6 +443,8 @@ class Battalion(CellAgent):
     def start_step(self) -> None:
         """Reset what the battalion records about the current step."""
         self.march_hours_step = 0.0
+        self.hours_in_wind_step = 0.0
+        self.hours_unheated_step = 0.0
         self.step_cells = [self.coordinate]
         self.moved_in_zoc = False
 
@@ -679,11 +703,18 @@ class Battalion(CellAgent):
         self.temperature_c, self.wind_ms, self.snow_depth_m = temperature_c, wind_ms, snow_depth_m
 
     def endure_cold(self, heat_debt_j_m2: float, worst_heat_debt_j_m2: float,
-                    shivering_hours: float) -> None:
-        """The men's heat debt, the deepest it has been and how long they have shivered."""
+                    shivering_hours: float, hours_in_wind: float = 0.0,
+                    hours_unheated: float = 0.0) -> None:
+        """The men's heat debt, the deepest it has been and how long they have shivered.
+
+        Also, for the record, the step's hours halted out in the wind and halted out of it but
+        without heat (no roof, stove or wood fire).
+        """
         self.heat_debt_j_m2 = heat_debt_j_m2
         self.worst_heat_debt_j_m2 = worst_heat_debt_j_m2
         self.shivering_hours = shivering_hours
+        self.hours_in_wind_step = hours_in_wind
+        self.hours_unheated_step = hours_unheated
 
     # ------------------------------------------------------------------ winter
 

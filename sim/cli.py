@@ -180,6 +180,22 @@ def build_parser() -> argparse.ArgumentParser:
         "can change: key = default [bounds], then the unit and source.")
     params.add_argument("pattern", nargs="?", default=None,
                         help="part of a key, or a shell pattern such as '*snow*'")
+    journal = sub.add_parser(
+        "journal", help="each battalion's way from a moment (its side's withdrawal order) "
+        "to the end of a run",
+        description="Read a run folder (run --out) and print, for each battalion of a side in "
+        "the field at a moment (by default the side's withdrawal order), the passes it "
+        "crossed, the km and hours it marched, the hours it halted out in the wind or without "
+        "heat, the worst weather it met, its dead by cause, its missing and how it ended. "
+        "Writes journal.csv into the run folder.")
+    journal.add_argument("folder", type=Path, help="a run's output folder")
+    journal.add_argument("--side", default=None,
+                         help="side id (default: the side whose withdrawal order was given)")
+    journal.add_argument("--from", dest="since", default=None, metavar="MOMENT",
+                         help="a date (YYYY-MM-DD) or time (YYYY-MM-DDTHH:MM) to start from "
+                         "(default: when the side's withdrawal order reached its battalions)")
+    journal.add_argument("--scenario", type=Path, default=DEFAULT_SCENARIO,
+                         help="the scenario of the run, for its places (default: %(default)s)")
     schema = sub.add_parser(
         "schema", help="write the scenario format reference (docs/scenario_format.md)",
         description="Write the reference of every table and key of a scenario file, from "
@@ -298,8 +314,8 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit code."""
     argv = sys.argv[1:] if argv is None else argv
     parser = build_parser()
-    commands = {"run", "validate", "batch", "calibrate", "compare", "params", "schema", "-h",
-                "--help"}
+    commands = {"run", "validate", "batch", "calibrate", "compare", "params", "schema", "journal",
+                "-h", "--help"}
     if not argv or argv[0] not in commands:
         argv = ["run", *argv]  # options without a command apply to the historical replay
     args = parser.parse_args(argv)
@@ -322,6 +338,8 @@ def main(argv: list[str] | None = None) -> int:
             return command_params(args)
         if args.command == "schema":
             return command_schema(args)
+        if args.command == "journal":
+            return command_journal(args)
     except (ScenarioError, StoreError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -330,6 +348,71 @@ def main(argv: list[str] | None = None) -> int:
         return 3
     parser.print_help()
     return 1
+
+
+def command_journal(args) -> int:
+    """Print each battalion's way from a moment to the end of a run, and write journal.csv."""
+    import datetime as dt
+    import json
+
+    from rich.console import Console
+    from rich.table import Table
+
+    from .journal import COLUMNS, journal_of_run
+    from .scenario import ScenarioError, load_scenario
+
+    folder = args.folder
+    for name in ("units.parquet", "events.jsonl", "summary.json"):
+        if not (folder / name).is_file():
+            raise ScenarioError(f"{folder}: no {name}; expected the output folder of a run "
+                                "(run_sim.py run --out FOLDER)")
+    scenario = load_scenario(args.scenario)
+    side = args.side
+    if side is None:
+        events = [json.loads(line) for line in (folder / "events.jsonl").read_text(
+            encoding="utf-8").splitlines() if line]
+        ordered = [e["unit"] for e in events if e["event"] == "withdrawal"]
+        side = ordered[0] if ordered else next(iter(scenario.sides))
+    if side not in scenario.sides:
+        raise ScenarioError(f"--side {side}: not a side of {args.scenario}; expected one of "
+                            f"{', '.join(scenario.sides)}")
+    if args.since is not None:
+        try:
+            dt.datetime.fromisoformat(args.since)
+        except ValueError:
+            raise ScenarioError(f"--from {args.since}: expected a date (YYYY-MM-DD) or a time "
+                                "(YYYY-MM-DDTHH:MM)") from None
+    try:
+        table, moment = journal_of_run(folder, scenario, side, args.since)
+    except ValueError as exc:
+        raise ScenarioError(str(exc)) from None
+    if table.empty:
+        print(f"no {side} battalion was in the field at {moment}")
+        return 0
+    table.to_csv(folder / "journal.csv", index=False)
+    shown = Table(title=f"{scenario.sides[side].name} from {moment.replace('T', ' ')}: "
+                  f"each battalion's way to the end of the run", box=None, padding=(0, 1))
+    text = ("battalion", "way", "ended")
+    for column in table.columns:
+        shown.add_column(column, justify="left" if column in text else "right",
+                         no_wrap=column not in ("way", "ended"),
+                         min_width=12 if column in ("way", "ended") else None)
+    for _, row in table.iterrows():
+        shown.add_row(*[_cell(value) for value in row])
+    console = Console(width=max(210, Console().width))  # one line per battalion
+    console.print(shown)
+    legend = "; ".join(f"{column}: {meaning}" for column, meaning in COLUMNS.items()
+                       if column in table.columns and column not in text + ("men", "dead"))
+    console.print(f"[dim]{legend}[/dim]")
+    print(f"journal.csv in {folder}")
+    return 0
+
+
+def _cell(value) -> str:
+    """A journal value as the table shows it."""
+    if isinstance(value, float):
+        return "" if value != value else f"{value:,.0f}" if abs(value) >= 10 else f"{value:.1f}"
+    return f"{value:,}" if isinstance(value, int) else str(value)
 
 
 def command_compare(args) -> int:

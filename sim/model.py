@@ -144,8 +144,10 @@ class OperationModel(mesa.Model):
             agenttype_reporters={Battalion: {
                 name: name for name in (
                     "battalion_id", "side", "x", "y", "strength", "status", "km_marched",
-                    "temperature_c", "wind_ms", "snow_depth_m", "cold_injured", "cold_dead",
-                    "hypothermia_dead", "avalanche_dead", "heat_debt_j_m2")
+                    "temperature_c", "wind_ms", "snow_depth_m", "killed", "died_of_wounds",
+                    "missing", "in_care", "cold_injured", "cold_dead", "hypothermia_dead",
+                    "avalanche_dead", "heat_debt_j_m2", "encircled", "withdrawing",
+                    "march_hours_step", "hours_in_wind_step", "hours_unheated_step")
             }},
         )
         self.collect()

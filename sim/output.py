@@ -47,7 +47,10 @@ def unit_timeseries(model) -> pd.DataFrame:
     """One row per battalion per collected step, with dates and coordinates."""
     frame = model.datacollector.get_agenttype_vars_dataframe(Battalion).reset_index()
     frame = frame.rename(columns={"Step": "step", "AgentID": "agent_id",
-                                  "battalion_id": "battalion", "status": "state"})
+                                  "battalion_id": "battalion", "status": "state",
+                                  "march_hours_step": "hours_marching",
+                                  "hours_in_wind_step": "hours_halted_in_wind",
+                                  "hours_unheated_step": "hours_halted_unheated"})
     frame["date"] = [model.clock.at(s).isoformat() for s in frame["step"]]
     terrain = model.world.terrain
     frame["lat"] = terrain.lat[frame["x"], frame["y"]]

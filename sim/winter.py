@@ -123,9 +123,11 @@ def hypothermia_deaths(model, units, lengths, cells, air_c, wind_ms, step_hours)
                     debt)
     shivered = np.where(supplied != 0,
                         np.maximum(0.0, shivered - p.fed_refuel_h_per_h * step_hours), shivered)
-    for unit, died, owed, deep, hours in zip(units, dead.tolist(), debt.tolist(),
-                                             deepest.tolist(), shivered.tolist()):
-        unit.endure_cold(owed, deep, hours)
+    unheated = np.where(heated, 0.0, sheltered_hours)
+    for unit, died, owed, deep, hours, windy, cold_rest in zip(
+            units, dead.tolist(), debt.tolist(), deepest.tolist(), shivered.tolist(),
+            outdoors.tolist(), unheated.tolist()):
+        unit.endure_cold(owed, deep, hours, windy, cold_rest)
         if died:
             unit.lose("hypothermia_dead", died)
 
