@@ -2,6 +2,11 @@
 # jupyter:
 #   jupytext:
 #     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -27,6 +32,7 @@ import pandas as pd
 from IPython.display import display
 
 from sim.cli import format_milestones, format_summary
+from sim.journal import journal_of_model
 from sim.mapping import draw_map
 from sim.model import OperationModel
 from sim.output import model_timeseries, summarise
@@ -84,6 +90,19 @@ for label, day in key_days.items():
 
 # %%
 losses_over_time(model_timeseries(model), title=f"{scenario.name}, seed {SEED}")
+
+# %% [markdown]
+# ## The retreat, battalion by battalion
+#
+# Each Azerbaijani battalion from the withdrawal order to the end: the passes it crossed, the
+# hours it marched and halted out in the wind, the worst weather it met, its dead by cause and
+# how it ended (as `run_sim.py journal` prints it for a run folder).
+
+# %%
+if any(e["event"] == "withdrawal" for e in model.events):
+    retreat, since = journal_of_model(model, "azerbaijan")
+    print(f"from {since}")
+    display(retreat)
 
 # %% [markdown]
 # ## Milestones against the record

@@ -166,17 +166,28 @@ def journal_of_run(folder: Path, scenario, side: str, since: str | None = None
 
     Returns the table and the moment it starts from.
     """
-    units, events, summary = read_run(folder)
+    from .world import build_world
+
+    units, events, _ = read_run(folder)
+    return _journal(units, events, scenario, build_world(scenario), side, since, str(folder))
+
+
+def journal_of_model(model, side: str, since: str | None = None) -> tuple[pd.DataFrame, str]:
+    """The journal of a model run in this process (a notebook's replay), as of its last step."""
+    from .output import unit_timeseries
+
+    return _journal(unit_timeseries(model), model.events, model.spec, model.world, side, since,
+                    model.spec.name)
+
+
+def _journal(units, events, scenario, world, side, since, where) -> tuple[pd.DataFrame, str]:
     moment = since or order_time(events, side)
     if moment is None:
-        raise ValueError(f"{folder}: the {side} withdrawal order never reached its battalions "
+        raise ValueError(f"{where}: the {side} withdrawal order never reached its battalions "
                          "in this run; give a moment with --from")
     if len(moment) == 10:
         moment = f"{moment}T00:00"
     dt.datetime.fromisoformat(moment)  # checked before use
-    from .world import build_world
-
-    world = build_world(scenario)
     places = {name: (int(cell[0]), int(cell[1])) for name, cell in world.places.items()}
     kinds = {name: place.kind for name, place in scenario.places.items()}
     plan = scenario.sides[side].plan

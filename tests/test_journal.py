@@ -67,3 +67,12 @@ def test_the_journal_command_writes_a_table_and_explains_bad_input(run_folder, t
     assert "--from mid-February: expected a date" in capsys.readouterr().err
     events = [json.loads(line) for line in (run_folder / "events.jsonl").read_text().splitlines()]
     assert any(e["event"] == "withdrawal" for e in events)
+
+
+def test_a_replay_in_memory_gives_the_same_journal_as_its_outputs(replay, scenario, run_folder):
+    from sim.journal import journal_of_model
+
+    from_model, moment = journal_of_model(replay, "azerbaijan")
+    from_folder, same_moment = journal_of_run(run_folder, scenario, "azerbaijan")
+    assert moment == same_moment
+    pd.testing.assert_frame_equal(from_model, from_folder, check_dtype=False)
