@@ -602,13 +602,13 @@ class CombatParameters(ParameterGroup):
         0.6, gt=0, le=1, description="combat power of a unit out of supply (no ammunition, "
         "food). Assumption.")
     advance_km_per_day: float = Field(
-        1.4, gt=0, description="km/day; QJM opposed advance of infantry at a power ratio of 1 "
+        2.0, gt=0, description="km/day; QJM opposed advance of infantry at a power ratio of 1 "
         "(§2.2): 4 against a hasty, 2 against a prepared, 1 against a fortified defence; the "
         "pace where the enemy opposes the advance: inside an enemy battalion's zone of control, "
         "or through the outposts of its prepared positions (sides.<id>.outposts_km). Ground "
-        "the enemy only marched over is crossed at the march pace. Calibrated within "
-        "the QJM range (scenarios/calibration_ranges.toml) by `run_sim.py calibrate`: between "
-        "a fortified and a prepared defence, for ground the defender had held for months.")
+        "the enemy only marched over is crossed at the march pace. Default: the QJM's "
+        "prepared defence; a scenario calibrates it within the QJM range "
+        "(scenarios/calibration_ranges.toml, `run_sim.py calibrate`) for its defence.")
     terrain_mobility: dict[str, float] = Field(
         default_factory=lambda: {"WATER": 0.0, "FLAT_BARE": 1.05, "ROLLING_MIXED": 0.8,
                                  "RUGGED_MIXED": 0.5, "RUGGED_BARE": 0.6, "URBAN": 0.7},
