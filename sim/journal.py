@@ -56,8 +56,9 @@ CAUSE_WORDS = {"hypothermia_dead": "froze", "killed": "killed", "missing": "capt
 def fate(battalion: str, events: list[dict], since: str, last: pd.Series,
          exits: dict[str, tuple[int, int]]) -> str:
     """How a battalion's journey ended: destroyed, captured, back at an exit, or neither."""
+    moment = pd.Timestamp(since)
     for e in events:
-        if e["time"] >= since and e["unit"] == battalion:
+        if e["unit"] == battalion and pd.Timestamp(e["time"]) >= moment:
             day = dt.datetime.fromisoformat(e["time"]).strftime("%d %b")
             if e["event"] == "surrendered":
                 return f"surrendered {day}"
@@ -110,10 +111,12 @@ def journal(units: pd.DataFrame, events: list[dict], side: str, since: str,
     """
     names = names or {}
     frame = units[units["side"] == side].sort_values("step")
+    moment = pd.Timestamp(since)  # the series' dates carry seconds, the events' do not
     rows = []
     for battalion, series in frame.groupby("battalion", sort=False):
-        before = series[series["date"] <= since]
-        after = series[series["date"] > since]
+        when = pd.to_datetime(series["date"])
+        before = series[when <= moment]
+        after = series[when > moment]
         if before.empty or after.empty or int(before.iloc[-1]["strength"]) <= 0:
             continue
         start = before.iloc[-1]

@@ -24,14 +24,20 @@ def test_the_journal_follows_every_battalion_from_the_order_to_the_end(replay, s
     assert moment == order["time"]
     rows = table[table["battalion"] != "all"]
     series = pd.read_parquet(run_folder / "units.parquet")
-    at_order = series[(series["side"] == "azerbaijan") & (series["date"] <= moment)]
+    at = pd.Timestamp(moment)
+    at_order = series[(series["side"] == "azerbaijan") & (pd.to_datetime(series["date"]) <= at)]
     in_field = at_order.sort_values("step").groupby("battalion").last()
     assert sorted(rows["battalion"]) == sorted(in_field[in_field["strength"] > 0].index)
+    # each starts from the row of the order's own step, whose date carries seconds
+    at_step = at_order[pd.to_datetime(at_order["date"]) == at].set_index("battalion")
+    assert len(at_step) and (rows.set_index("battalion")["men"]
+                             == at_step["strength"].reindex(rows["battalion"])).all()
     causes = ["killed", "DoW", "cold", "froze", "aval."]
     assert (rows[causes].sum(axis=1) == rows["dead"]).all()
     # every death after the order is someone's: no battalion joins after it in this run
     timeseries = pd.read_parquet(run_folder / "timeseries.parquet")
-    dead_at_order = int(timeseries[timeseries["date"] <= moment]["azerbaijan_dead"].iloc[-1])
+    dead_at_order = int(timeseries[pd.to_datetime(timeseries["date"]) <= at]["azerbaijan_dead"]
+                        .iloc[-1])
     assert rows["dead"].sum() == replay.collected_totals["azerbaijan"]["dead"] - dead_at_order
     total = table[table["battalion"] == "all"].iloc[0]
     assert total["dead"] == rows["dead"].sum() and total["men"] == rows["men"].sum()
