@@ -147,44 +147,9 @@ class Battalion(CellAgent):
         return self.state.value
 
     @property
-    def killed(self) -> int:
-        """Men killed in action."""
-        return self.losses["killed"]
-
-    @property
-    def died_of_wounds(self) -> int:
-        """Wounded men who died of their wounds."""
-        return self.losses["died_of_wounds"]
-
-    @property
-    def missing(self) -> int:
-        """Men missing or captured."""
-        return self.losses["missing"]
-
-    @property
     def in_care(self) -> int:
         """Wounded and cold-injured men in its care, waiting to be evacuated."""
         return self.care.waiting
-
-    @property
-    def cold_injured(self) -> int:
-        """Men lost to non-fatal cold injury."""
-        return self.losses["cold_injured"]
-
-    @property
-    def cold_dead(self) -> int:
-        """Men dead of cold."""
-        return self.losses["cold_dead"]
-
-    @property
-    def hypothermia_dead(self) -> int:
-        """Men dead of hypothermia."""
-        return self.losses["hypothermia_dead"]
-
-    @property
-    def avalanche_dead(self) -> int:
-        """Men dead in avalanches."""
-        return self.losses["avalanche_dead"]
 
     @property
     def graph(self):

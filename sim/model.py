@@ -142,12 +142,14 @@ class OperationModel(mesa.Model):
         self.datacollector = mesa.DataCollector(
             model_reporters=self._model_reporters(),
             agenttype_reporters={Battalion: {
-                name: name for name in (
+                **{name: name for name in (
                     "battalion_id", "side", "x", "y", "strength", "status", "km_marched",
-                    "temperature_c", "wind_ms", "snow_depth_m", "killed", "died_of_wounds",
-                    "missing", "in_care", "cold_injured", "cold_dead", "hypothermia_dead",
-                    "avalanche_dead", "heat_debt_j_m2", "encircled", "withdrawing",
-                    "march_hours_step", "hours_in_wind_step", "hours_unheated_step")
+                    "temperature_c", "wind_ms", "snow_depth_m", "in_care", "heat_debt_j_m2",
+                    "encircled", "withdrawing", "march_hours_step", "hours_in_wind_step",
+                    "hours_unheated_step")},
+                **{cause: (lambda unit, cause=cause: unit.losses[cause])
+                   for cause in ("killed", "died_of_wounds", "missing", "cold_injured",
+                                 "cold_dead", "hypothermia_dead", "avalanche_dead")},
             }},
         )
         self.collect()

@@ -60,6 +60,6 @@ def test_without_its_stoves_a_supplied_battalion_above_the_trees_stays_cold():
         model.run_for(40)  # ten days
         assert ridge.supply_path
         debts[trains] = ridge.worst_heat_debt_j_m2
-        frozen[trains] = ridge.hypothermia_dead
+        frozen[trains] = ridge.losses["hypothermia_dead"]
     assert debts[False] > debts[True]
     assert frozen[False] > frozen[True]
