@@ -314,9 +314,10 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit code."""
     argv = sys.argv[1:] if argv is None else argv
     parser = build_parser()
-    commands = {"run", "validate", "batch", "calibrate", "compare", "params", "schema", "journal",
-                "-h", "--help"}
-    if not argv or argv[0] not in commands:
+    commands = {"run": command_run, "validate": command_validate, "batch": command_batch,
+                "calibrate": command_calibrate, "compare": command_compare,
+                "params": command_params, "schema": command_schema, "journal": command_journal}
+    if not argv or argv[0] not in {*commands, "-h", "--help"}:
         argv = ["run", *argv]  # options without a command apply to the historical replay
     args = parser.parse_args(argv)
     from .invariants import InvariantBroken
@@ -324,22 +325,8 @@ def main(argv: list[str] | None = None) -> int:
     from .store import StoreError
 
     try:
-        if args.command == "run":
-            return command_run(args)
-        if args.command == "validate":
-            return command_validate(args)
-        if args.command == "batch":
-            return command_batch(args)
-        if args.command == "calibrate":
-            return command_calibrate(args)
-        if args.command == "compare":
-            return command_compare(args)
-        if args.command == "params":
-            return command_params(args)
-        if args.command == "schema":
-            return command_schema(args)
-        if args.command == "journal":
-            return command_journal(args)
+        if args.command in commands:
+            return commands[args.command](args)
     except (ScenarioError, StoreError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -353,26 +340,20 @@ def main(argv: list[str] | None = None) -> int:
 def command_journal(args) -> int:
     """Print each battalion's way from a moment to the end of a run, and write journal.csv."""
     import datetime as dt
-    import json
 
     from rich.console import Console
     from rich.table import Table
 
-    from .journal import COLUMNS, journal_of_run
+    from .journal import COLUMNS, journal_of_run, read_events, withdrawing_side
     from .scenario import ScenarioError, load_scenario
 
     folder = args.folder
-    for name in ("units.parquet", "events.jsonl", "summary.json"):
+    for name in ("units.parquet", "events.jsonl"):
         if not (folder / name).is_file():
             raise ScenarioError(f"{folder}: no {name}; expected the output folder of a run "
                                 "(run_sim.py run --out FOLDER)")
     scenario = load_scenario(args.scenario)
-    side = args.side
-    if side is None:
-        events = [json.loads(line) for line in (folder / "events.jsonl").read_text(
-            encoding="utf-8").splitlines() if line]
-        ordered = [e["unit"] for e in events if e["event"] == "withdrawal"]
-        side = ordered[0] if ordered else next(iter(scenario.sides))
+    side = args.side or withdrawing_side(read_events(folder)) or next(iter(scenario.sides))
     if side not in scenario.sides:
         raise ScenarioError(f"--side {side}: not a side of {args.scenario}; expected one of "
                             f"{', '.join(scenario.sides)}")

@@ -20,19 +20,21 @@ import pandas as pd
 DEATHS = ("killed", "died_of_wounds", "cold_dead", "hypothermia_dead", "avalanche_dead")
 
 
-def read_run(folder: Path) -> tuple[pd.DataFrame, list[dict], dict]:
-    """A run folder's battalion series, events and summary."""
-    units = pd.read_parquet(folder / "units.parquet")
-    events = [json.loads(line) for line in
-              (folder / "events.jsonl").read_text(encoding="utf-8").splitlines() if line]
-    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
-    return units, events, summary
+def read_events(folder: Path) -> list[dict]:
+    """A run folder's events, as ``events.jsonl`` holds them."""
+    return [json.loads(line) for line in
+            (folder / "events.jsonl").read_text(encoding="utf-8").splitlines() if line]
 
 
 def order_time(events: list[dict], side: str) -> str | None:
     """When a side's withdrawal order reached its battalions (ISO time), if it did."""
     return next((e["time"] for e in events
                  if e["event"] == "withdrawal" and e["unit"] == side), None)
+
+
+def withdrawing_side(events: list[dict]) -> str | None:
+    """The first side whose withdrawal order reached its battalions, if any did."""
+    return next((e["unit"] for e in events if e["event"] == "withdrawal"), None)
 
 
 def passes_crossed(track: np.ndarray, passes: dict[str, tuple[int, int]],
@@ -171,7 +173,7 @@ def journal_of_run(folder: Path, scenario, side: str, since: str | None = None
     """
     from .world import build_world
 
-    units, events, _ = read_run(folder)
+    units, events = pd.read_parquet(folder / "units.parquet"), read_events(folder)
     return _journal(units, events, scenario, build_world(scenario), side, since, str(folder))
 
 
