@@ -159,7 +159,6 @@ def escape_route(model, unit) -> list[tuple[int, int]]:
     battalion takes the way's end as its objective. Empty when there is no such way.
     """
     targets = [unit.objective_cell] + [model.world.places[p] for p in exits(model, unit.side)]
-    avoid = standing_enemies(model, unit.side)
-    if unit.encircled:  # it cannot pass the ring's zones of control: the way goes round them
-        avoid += [tuple(cell) for cell in np.argwhere(model.control.enemy_zoc(unit.side))]
-    return unit.graph.route_avoiding(unit.coordinate, targets, avoid)
+    ring = model.control.enemy_zoc(unit.side) if unit.encircled else None  # it cannot pass
+    return unit.graph.route_avoiding(unit.coordinate, targets,
+                                     standing_enemies(model, unit.side), ring)

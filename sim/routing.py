@@ -309,15 +309,18 @@ class MarchGraph:
         return [self.cell(here)] + self._walk_back(pred, here, goal)
 
     def route_avoiding(self, start: tuple[int, int], targets: list[tuple[int, int]],
-                       avoid: list[tuple[int, int]]) -> list[tuple[int, int]]:
+                       avoid: list[tuple[int, int]], avoid_cells: np.ndarray | None = None
+                       ) -> list[tuple[int, int]]:
         """The fastest way from a cell to the nearest target that keeps out of ``avoid``.
 
-        The way starts with the cell after ``start`` and ends at the target; it is empty when
-        there is none. Searched from the start, not cached.
+        ``avoid_cells``, a boolean grid, bans more cells at once. The way starts with the cell
+        after ``start`` and ends at the target; it is empty when there is none. Searched from
+        the start, not cached.
         """
         here = self.flat(start)
         self._searchable()
-        banned = np.zeros(self.size, dtype=bool)
+        banned = (np.zeros(self.size, dtype=bool) if avoid_cells is None
+                  else np.asarray(avoid_cells, dtype=bool).ravel().copy())
         if avoid:
             banned[[self.flat(cell) for cell in avoid]] = True
         banned[here] = False

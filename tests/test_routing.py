@@ -75,3 +75,10 @@ def test_a_way_round_keeps_out_of_the_barred_cells(world):
     ring = [(start[0] + dx, start[1] + dy) for dx in (-1, 0, 1) for dy in (-1, 0, 1)
             if (dx, dy) != (0, 0)]
     assert graph.route_avoiding(start, [target], ring) == []
+    # the same ring given as a grid of barred cells
+    grid = np.zeros(graph.shape, dtype=bool)
+    grid[tuple(np.array(ring).T)] = True
+    assert graph.route_avoiding(start, [target], [], grid) == []
+    grid[:] = False
+    grid[tuple(np.array(barred).T)] = True
+    assert graph.route_avoiding(start, [target], [], grid) == detour
