@@ -47,16 +47,18 @@ def shifted_window(window: tuple[dt.date, dt.date], days: int) -> tuple[dt.date,
 
 
 def run_measures(rows: pd.DataFrame, record: Record | None, sides: list[str],
-                 start: dt.date, shift_days: int = 0) -> tuple[pd.DataFrame, list[Measure]]:
+                 start: dt.date | None, shift_days: int = 0
+                 ) -> tuple[pd.DataFrame, list[Measure]]:
     """Each run's measures, one row per seed (index), one column per measure.
 
     Dates are days after the base's start (``start``, moved by ``shift_days``), so a shifted
-    variant is compared with the base on the operation's own calendar.
+    variant is compared with the base on the operation's own calendar; with no ``start`` the
+    dates are left out and only the rates and counts are measured.
     """
     rows = rows.set_index("seed")
     out: dict[str, pd.Series] = {}
     measures: list[Measure] = []
-    origin = pd.Timestamp(start + dt.timedelta(days=shift_days))
+    origin = None if start is None else pd.Timestamp(start + dt.timedelta(days=shift_days))
     for name, m in (record.milestones.items() if record is not None else []):
         column = f"milestone_{name}"
         if column not in rows:
@@ -67,9 +69,10 @@ def run_measures(rows: pd.DataFrame, record: Record | None, sides: list[str],
             label = f"{m.label}: in window"
             out[label] = dates.between(pd.Timestamp(low), pd.Timestamp(high)).astype(float)
             measures.append(Measure(label, rate=True))
-            label = f"{m.label}: date (difference in days)"
-            out[label] = (dates - origin).dt.days.astype(float)
-            measures.append(Measure(label, dated=True))
+            if origin is not None:
+                label = f"{m.label}: date (difference in days)"
+                out[label] = (dates - origin).dt.days.astype(float)
+                measures.append(Measure(label, dated=True))
         elif m.range is not None:
             counts = pd.to_numeric(rows[column], errors="coerce")
             label = f"{m.label}: {m.range[0]}-{m.range[1]}"

@@ -177,7 +177,7 @@ def milestone_outcomes(summary: pd.DataFrame, record, shifts: dict[str, int] | N
     shifts = shifts or {}
     rates = {}
     for group in groups:
-        frame, measures = run_measures(ok[ok[by] == group], record, [], dt.date(2000, 1, 1),
+        frame, measures = run_measures(ok[ok[by] == group], record, [], None,
                                        shifts.get(group, 0))
         rates[group] = {m.label.removesuffix(": in window"): frame[m.label].mean()
                         for m in measures if m.rate}
