@@ -439,10 +439,11 @@ class Battalion(CellAgent):
             stop_after = False
             if self.model.enemy_holds(self.side, target):
                 return self._halt(UnitState.MARCHING, hours, budget, "the enemy bars the way")
-            if self.encircled and self.model.in_enemy_zoc(self.side, target):
+            if self.encircled and self.model.ring_bars(self.side, self.coordinate, target):
                 # The ring holds: an encircled battalion gets out only where the enemy's zone
-                # gives way (the battalion holding it breaks or leaves) or its own side's
-                # battalions reach it; until then it fights the ring where it stands.
+                # gives way (the battalion holding it breaks or leaves), where it can fall back
+                # out of a lone battalion's zone, or where its own side's battalions reach it;
+                # until then it fights the ring where it stands.
                 if self.trapped_since is None:
                     self.trapped_since = self.model.time
                 return self._halt(UnitState.MARCHING, hours, budget, "the ring holds")
@@ -525,11 +526,11 @@ class Battalion(CellAgent):
     def _barred(self, cell) -> bool:
         """Whether the enemy bars a cell to this battalion.
 
-        An enemy battalion stands there or, for an encircled battalion, the cell lies in the
-        ring's zone of control.
+        An enemy battalion stands there or, for an encircled battalion, the ring's zones of
+        control bar the step to it from where the battalion stands.
         """
         return self.model.enemy_holds(self.side, cell) or (
-            self.encircled and self.model.in_enemy_zoc(self.side, cell))
+            self.encircled and self.model.ring_bars(self.side, self.coordinate, cell))
 
     def _halt(self, state: UnitState, hours: float, budget_left: float, cause: str) -> float:
         used = max(0.0, hours - budget_left)

@@ -11,6 +11,11 @@
 * A battalion in the field and not broken exerts a zone of control: every cell within
   ``zoc_km`` of it. Supply does not pass through an enemy zone of control (:mod:`sim.supply`)
   where the enemy is nearer than the side's own battalions (a zone does not reach past them).
+* An encircled battalion cannot pass the ring's zones (:meth:`Control.ring_bars`), but it can
+  step back out of the zone of one enemy battalion, away from it: a zone binds a unit to the
+  battalion that exerts it, and the ring is closed only where two zones overlap (as a unit
+  may leave but not cross a zone in the zone-of-control rules of operational board
+  wargames; ``supply.ring_needs_two_zones``).
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import numpy as np
 from scipy import ndimage
 
 NOBODY = -1
+AWAY_COS = np.cos(np.pi / 4)  # a step within 45 degrees of straight away from a battalion
 SQUARE = ndimage.generate_binary_structure(2, 2)
 
 
@@ -66,6 +72,8 @@ class Control:
         self.zoc = {side: np.zeros(shape, dtype=bool) for side in self.sides}
         self.zoc_unit = {side: np.full(shape, -1, dtype=np.int32) for side in self.sides}
         self._enemy_zoc = {side: np.zeros(shape, dtype=bool) for side in self.sides}
+        self._enemy_zones = {side: np.zeros(shape, dtype=np.int16) for side in self.sides}
+        self._enemy_holder = {side: np.full(shape + (2,), np.nan) for side in self.sides}
         self._positions = {side: np.zeros((0, 2)) for side in self.sides}
         self._open_ground: dict[str, tuple[int, np.ndarray]] = {}
         self._standing: tuple | None = None
@@ -158,6 +166,22 @@ class Control:
         self._enemy_zoc = {side: np.logical_or.reduce(
             [self.zoc[s] for s in self.sides if s != side] or [np.zeros(self.shape, bool)])
             for side in self.sides}
+        self._count_enemy_zones(cells, owner, sides, np.array([u.coordinate for u in units]))
+
+    def _count_enemy_zones(self, cells, owner, sides, centres) -> None:
+        """Per side, how many enemy zones cover each cell, and where a lone one's battalion is."""
+        for side in self.sides:
+            count = self._enemy_zones[side]
+            holder = self._enemy_holder[side]
+            count[:] = 0
+            holder[:] = np.nan
+            if not len(cells):
+                continue
+            theirs = sides[owner] != self.index[side]
+            where = tuple(cells[theirs].T)
+            np.add.at(count, where, 1)
+            holder[where] = centres[owner[theirs]]
+            holder[count != 1] = np.nan
 
     def sweep(self, units, radius_cells: float) -> None:
         """Cells close around a battalion that no other side contests pass to its side."""
@@ -230,6 +254,28 @@ class Control:
         points = np.stack(cells, axis=1)[held]
         held[held] = nearest_squared(points, enemy) <= nearest_squared(points, own)
         return held
+
+    def ring_bars(self, side: str, sources, targets, lone_zones_open: bool = True) -> np.ndarray:
+        """Whether the ring's zones bar each step source -> target of an encircled ``side`` unit.
+
+        A target in an enemy zone of control is barred unless it lies in the zone of one enemy
+        battalion only and the step leads away from that battalion (within 45 degrees of
+        straight away): the encircled may fall back out of a lone battalion's zone, but not
+        go round it nor where zones overlap.
+        ``sources`` and ``targets`` are (n, 2) arrays of cells (or one cell each). Without
+        ``lone_zones_open`` every enemy zone bars.
+        """
+        sources = np.asarray(sources, dtype=float).reshape(-1, 2)
+        targets = np.asarray(targets, dtype=int).reshape(-1, 2)
+        where = tuple(targets.T)
+        barred = self._enemy_zoc[side][where].copy()
+        lone = barred & (self._enemy_zones[side][where] == 1)
+        if lone_zones_open and lone.any():
+            back = sources[lone] - self._enemy_holder[side][where][lone]
+            step = targets[lone] - sources[lone]
+            away = (step * back).sum(1) >= AWAY_COS * np.hypot(*step.T) * np.hypot(*back.T) - 1e-9
+            barred[np.flatnonzero(lone)[away & (np.hypot(*back.T) > 0)]] = False
+        return barred
 
     def enemy_zoc(self, side: str) -> np.ndarray:
         """Cells in the zone of control of any other side (as of the last zone update)."""

@@ -382,6 +382,11 @@ class OperationModel(mesa.Model):
         """Whether a cell lies in an enemy zone of control."""
         return any(self.control.zoc[s][cell] for s in self.control.sides if s != side)
 
+    def ring_bars(self, side: str, source, target) -> bool:
+        """Whether the ring bars an encircled battalion's step (:meth:`Control.ring_bars`)."""
+        return bool(self.control.ring_bars(side, source, target,
+                                           self.spec.parameters.supply.ring_needs_two_zones)[0])
+
     def place_name(self, cell) -> str:
         """The place id at a cell, or the cell as text."""
         return self._place_at.get(tuple(cell), f"{tuple(int(c) for c in cell)}")

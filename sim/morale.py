@@ -155,10 +155,16 @@ def escape_route(model, unit) -> list[tuple[int, int]]:
     It leads to the nearest of the battalion's objective and its side's exits (withdrawal
     destinations, else depots), never into a cell where an unbroken enemy battalion stands
     nor, for an encircled battalion, into the ring's zones of control, which it cannot pass
-    (such a way is the breakout route round the enemy, over the mountains if it must). The
-    battalion takes the way's end as its objective. Empty when there is no such way.
+    but may leave away from a lone battalion (:meth:`sim.control.Control.ring_bars`); such a
+    way is the breakout route round the enemy, over the mountains if it must. The battalion
+    takes the way's end as its objective. Empty when there is no such way.
     """
     targets = [unit.objective_cell] + [model.world.places[p] for p in exits(model, unit.side)]
-    ring = model.control.enemy_zoc(unit.side) if unit.encircled else None  # it cannot pass
-    return unit.graph.route_avoiding(unit.coordinate, targets,
-                                     standing_enemies(model, unit.side), ring)
+    side, supply = unit.side, model.spec.parameters.supply
+    ring = model.control.enemy_zoc(side) if unit.encircled else None
+
+    def ring_bars(sources, cells):  # only a lone battalion's zone can be left, away from it
+        return model.control.ring_bars(side, sources, cells, supply.ring_needs_two_zones)
+
+    return unit.graph.route_avoiding(unit.coordinate, targets, standing_enemies(model, side),
+                                     ring, ring_bars)

@@ -785,6 +785,12 @@ class SupplyParameters(ParameterGroup):
         "and holds no ground, as a broken battalion or a road-bound train does not (the "
         "road-march and retreat rules of operational wargames). A withdrawing battalion that "
         "holds its exit still does.")
+    ring_needs_two_zones: bool = Field(
+        True, description="whether an encircled battalion may step back out of the zone of "
+        "control of a lone enemy battalion, away from it, so that the ring is closed only where "
+        "the zones of two enemy battalions overlap. Assumption: a zone binds a unit to the "
+        "battalion that exerts it, which it may leave but not pass (the zone-of-control rules "
+        "of operational board wargames). Off: every enemy zone bars the encircled.")
     road_guard_shift_km: float = Field(
         3.0, gt=0, description="km; a battalion securing a road moves to the point of its stretch "
         "nearest the enemy when that point is further than this from where it stands. "

@@ -309,22 +309,31 @@ class MarchGraph:
         return [self.cell(here)] + self._walk_back(pred, here, goal)
 
     def route_avoiding(self, start: tuple[int, int], targets: list[tuple[int, int]],
-                       avoid: list[tuple[int, int]], avoid_cells: np.ndarray | None = None
-                       ) -> list[tuple[int, int]]:
+                       avoid: list[tuple[int, int]], avoid_cells: np.ndarray | None = None,
+                       barred_legs=None) -> list[tuple[int, int]]:
         """The fastest way from a cell to the nearest target that keeps out of ``avoid``.
 
-        ``avoid_cells``, a boolean grid, bans more cells at once. The way starts with the cell
-        after ``start`` and ends at the target; it is empty when there is none. Searched from
-        the start, not cached.
+        ``avoid_cells``, a boolean grid, bans more cells at once; with ``barred_legs``, a
+        function of the (n, 2) source and target cells of legs into them, only the legs it
+        returns true for. The way starts with the cell after ``start`` and ends at the target;
+        it is empty when there is none. Searched from the start, not cached.
         """
         here = self.flat(start)
         self._searchable()
-        banned = (np.zeros(self.size, dtype=bool) if avoid_cells is None
-                  else np.asarray(avoid_cells, dtype=bool).ravel().copy())
+        matrix = self.matrix.copy()
+        if avoid_cells is not None:
+            into = np.asarray(avoid_cells, dtype=bool).ravel()[matrix.indices]
+            if barred_legs is not None and into.any():
+                legs = np.flatnonzero(into)
+                sources = np.repeat(np.arange(self.size), np.diff(matrix.indptr))[legs]
+                cells = np.column_stack(np.divmod(sources, self.shape[1]))
+                targets_ = np.column_stack(np.divmod(matrix.indices[legs], self.shape[1]))
+                into[legs] = barred_legs(cells, targets_)
+            matrix.data[into] = np.inf
+        banned = np.zeros(self.size, dtype=bool)
         if avoid:
             banned[[self.flat(cell) for cell in avoid]] = True
         banned[here] = False
-        matrix = self.matrix.copy()
         matrix.data[banned[matrix.indices]] = np.inf
         hours, pred = dijkstra(matrix, directed=True, indices=here, return_predecessors=True)
         goals = [self.flat(cell) for cell in targets if not banned[self.flat(cell)]]

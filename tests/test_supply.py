@@ -402,6 +402,7 @@ def test_the_ring_holds_an_encircled_battalion_that_breaks_out_by_attacking_it(m
     assert not village.broken
     here = village.coordinate
     monkeypatch.setattr(model, "in_enemy_zoc", lambda side, cell: tuple(cell) != tuple(here))
+    monkeypatch.setattr(model, "ring_bars", lambda side, source, cell: tuple(cell) != tuple(here))
     village.start_step()
     village.march(6.0)
     assert village.coordinate == here and village.trapped_since is not None
@@ -443,3 +444,44 @@ def test_an_encircled_battalion_goes_round_the_ring_not_into_it():
     unit.march(24.0)
     assert not any(zone[cell] for cell in unit.track)  # it never entered the ring's zone
     assert len(unit.track) > 7  # and it went on round it, not halted at the zone's edge
+
+
+def test_the_encircled_may_step_back_out_of_a_lone_zone_but_not_pass_overlapping_ones():
+    from sim.control import Control
+
+    control = Control((30, 30), ["blue", "red"], {}, {}, zoc_radius_cells=4.0)
+    control.update_zones([Post("red", (16, 15))])
+    here = (15, 15)
+    away, aslant, along, closer = (14, 15), (14, 16), (15, 16), (16, 16)
+    barred = control.ring_bars("blue", [here] * 4, [away, aslant, along, closer])
+    assert list(barred) == [False, False, True, True]
+    # going round it is barred even where each step leaves it a little further behind
+    assert control.ring_bars("blue", (15, 14), (16, 13)).all()
+    assert control.ring_bars("blue", here, away, lone_zones_open=False).all()
+    assert not control.ring_bars("blue", (5, 5), (5, 6)).any()  # outside every zone
+    # a second battalion whose zone overlaps the first closes the ring behind
+    control.update_zones([Post("red", (16, 15)), Post("red", (11, 15))])
+    assert control.ring_bars("blue", here, away).all()
+
+
+def test_an_encircled_battalion_falls_back_out_of_a_lone_enemy_zone():
+    def trapped_or_out(overrides):
+        model = OperationModel(load_scenario(POSTS, QUIET + overrides), rng=0)
+        unit, enemy = model.battalions["village_post"], model.battalions["far_post"]
+        unit.encircle()
+        unit.withdraw("toganali")
+        enemy.cell = model.grid[(unit.x + 1, unit.y)]  # next to it, towards its way home
+        enemy.objective_cell = enemy.coordinate
+        model.update_control(capture=False)
+        start = unit.coordinate
+        for _ in range(4):  # a step a march inside a zone of control, then on at its pace
+            unit.start_step()
+            unit.march(6.0)
+        zone = model.control.zoc["red"]
+        assert all(zone[start[0] + dx, start[1] + dy] for dx in (-1, 0, 1) for dy in (-1, 0, 1))
+        return unit, zone
+
+    unit, zone = trapped_or_out([])
+    assert not zone[unit.coordinate] and len(unit.track) > 4  # out of the zone, and on its way
+    unit, zone = trapped_or_out(["parameters.supply.ring_needs_two_zones=false"])
+    assert len(unit.track) == 1 and unit.trapped_since is not None  # every step is barred
