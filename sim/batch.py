@@ -320,6 +320,10 @@ def _check_manifest(batch: Batch, store: ResultStore) -> None:
     if earlier.get("definition") != batch.definition.as_dict():
         raise StoreError(f"{store.root}: holds a different batch (see its manifest.json); "
                          "choose another --out folder")
+    if earlier.get("code_version", batch.code) != batch.code:
+        raise StoreError(f"{store.root}: holds the runs of another version of the model "
+                         f"(code_version {earlier['code_version']} in its manifest.json, this "
+                         f"one is {batch.code}); choose another --out folder")
 
 
 SCHEDULER_TIMEOUT_S = 5  # a scheduler that has not answered by then is not there

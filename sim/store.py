@@ -166,9 +166,9 @@ def _write_frame(path: Path, frame: pd.DataFrame) -> None:
     atomic_write(path, lambda tmp: frame.to_parquet(tmp, index=False))
 
 
-def _read_folder(folder: Path) -> pd.DataFrame:
-    """All Parquet files of a folder as one frame, columns united across files."""
-    files = sorted(str(p) for p in folder.glob("*.parquet"))
+def _read_folder(folder: Path, keys: set[str] | None = None) -> pd.DataFrame:
+    """The Parquet files of a folder (of the runs ``keys`` only) as one frame, columns united."""
+    files = sorted(str(p) for p in folder.glob("*.parquet") if keys is None or p.stem in keys)
     if not files:
         return pd.DataFrame()
     schema = pa.unify_schemas([pq.read_schema(f) for f in files], promote_options="permissive")
@@ -190,13 +190,19 @@ class BatchResults:
 
     @cached_property
     def timeseries(self) -> pd.DataFrame:
-        """The model-level series of every finished run, keyed by ``key``."""
-        return _read_folder(self.root / "runs" / "timeseries")
+        """The model-level series of every finished run of the summary, keyed by ``key``."""
+        return _read_folder(self.root / "runs" / "timeseries", self._keys)
 
     @cached_property
     def events(self) -> pd.DataFrame:
-        """The event logs of every finished run, keyed by ``key``."""
-        return _read_folder(self.root / "runs" / "events")
+        """The event logs of every finished run of the summary, keyed by ``key``."""
+        return _read_folder(self.root / "runs" / "events", self._keys)
+
+    @property
+    def _keys(self) -> set[str] | None:
+        """The runs of the batch (a folder may hold files another batch left there)."""
+        summary = self.summary
+        return set(summary["key"]) if "key" in summary else None
 
     @cached_property
     def failures(self) -> pd.DataFrame:

@@ -1,6 +1,8 @@
 """Batches: reproducible seeds, resumable storage, failures as data, any executor."""
 
+import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -197,6 +199,32 @@ def test_a_folder_holding_another_batch_is_refused(reference_batch):
                           capture_output=True, text=True)
     assert done.returncode == 2
     assert "holds a different batch" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_folder_of_another_version_of_the_model_is_refused(tmp_path):
+    """Runs of two versions of the model never share a folder: their keys differ."""
+    out = tmp_path / "batch"
+    subprocess.run(batch_command(out, "--runs", "1"), check=True)
+    manifest = json.loads((out / "manifest.json").read_text())
+    manifest["code_version"] = "0" * 16  # as an earlier version of the model wrote it
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    done = subprocess.run(batch_command(out, "--runs", "1"), capture_output=True, text=True)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "another version of the model" in done.stderr and "0" * 16 in done.stderr
+    assert len(list((out / "runs" / "summary").glob("*.parquet"))) == 2  # nothing added
+
+
+def test_a_batch_loads_only_the_series_and_events_of_its_own_runs(reference_batch, tmp_path):
+    out = tmp_path / "copy"
+    shutil.copytree(reference_batch.root, out)
+    for table in ("timeseries", "events"):  # a run left over from another batch
+        stray = next((out / "runs" / table).glob("*.parquet"))
+        shutil.copy(stray, stray.with_name("0" * 20 + ".parquet"))
+    batch = sim.load_batch(out)
+    assert set(batch.events["key"]) <= set(batch.summary["key"])
+    assert set(batch.timeseries["key"]) == set(batch.summary["key"])
+    assert len(batch.timeseries) == len(reference_batch.timeseries)
+    assert len(batch.events) == len(reference_batch.events)
 
 
 @pytest.mark.parametrize("extra, message", [
