@@ -144,6 +144,7 @@ class Commander:
     withdrawal_ordered_at: float | None = None
     withdrawal_completed_at: float | None = None
     left_in_pockets: list[str] | None = None  # when all but the encircled were out
+    cut_off_since: float | None = None  # since when enough battalions have been cut off
 
     def consider_withdrawal(self) -> None:
         """Decide on a general withdrawal when its conditions hold; report when it is done."""
@@ -177,12 +178,19 @@ class Commander:
         lost = [p for p in rule.when_lost if p in self.taken and owners.get(p) not in (
             None, self.side_id)]
         cut_off = sum(u.encircled or not u.supplied for u in units) / len(units)
+        if cut_off < rule.when_cut_off_share:
+            self.cut_off_since = None
+        elif self.cut_off_since is None:
+            self.cut_off_since = self.model.time
+        cut_off_hours = (0.0 if self.cut_off_since is None else
+                         (self.model.time - self.cut_off_since) * self.model.spec.step_hours)
         joined = sum(u.joined for u in self.model.side_units(self.side_id))
         strength = sum(u.strength for u in units) / max(joined, 1)
         reasons = [f"{place} lost" for place in lost]
         reasons += [f"road {road} cut" for road in self.roads_cut(rule)]
-        if cut_off >= rule.when_cut_off_share:
-            reasons.append(f"{cut_off:.0%} of battalions encircled or out of supplies")
+        if self.cut_off_since is not None and cut_off_hours >= rule.cut_off_hours:
+            reasons.append(f"{cut_off:.0%} of battalions encircled or out of supplies" + (
+                f" for {cut_off_hours:.0f} h" if rule.cut_off_hours > 0 else ""))
         if strength < rule.when_strength_below:
             reasons.append(f"strength down to {strength:.0%}")
         if not reasons:

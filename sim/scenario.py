@@ -232,7 +232,8 @@ class Withdrawal(Strict):
     """When a side's commander orders a general withdrawal, and where to.
 
     The order is given when the share of the side's battalions in the field that are encircled
-    or have run out of supplies reaches ``when_cut_off_share``, or when the men still in the
+    or have run out of supplies reaches ``when_cut_off_share`` and stays there for
+    ``cut_off_hours`` (a supply crisis, not a day's interruption), or when the men still in the
     ranks fall below ``when_strength_below`` of all who joined, or when the enemy retakes any of the
     ``when_lost`` places after the side had taken them; it reaches the battalions
     ``order_delay_hours`` later. Each battalion then withdraws to the nearest of the ``to`` places.
@@ -243,6 +244,7 @@ class Withdrawal(Strict):
     when_road_cut: list[str] = Field(default_factory=list)
     road_cut_hours: float = Field(24.0, ge=0)
     when_cut_off_share: float = Field(0.5, gt=0, le=1)
+    cut_off_hours: float = Field(0.0, ge=0)
     when_strength_below: float = Field(0.5, ge=0, le=1)
     order_delay_hours: float = Field(24.0, ge=0)
     not_before: dt.date | None = None

@@ -1,6 +1,7 @@
 """Supply, zones of control and encirclement on a small scenario (cut the pass: supply stops)."""
 
 import numpy as np
+import pytest
 
 from sim.model import OperationModel
 from sim.morale import rear_place
@@ -485,3 +486,20 @@ def test_an_encircled_battalion_falls_back_out_of_a_lone_enemy_zone():
     assert not zone[unit.coordinate] and len(unit.track) > 4  # out of the zone, and on its way
     unit, zone = trapped_or_out(["parameters.supply.ring_needs_two_zones=false"])
     assert len(unit.track) == 1 and unit.trapped_since is not None  # every step is barred
+
+
+@pytest.mark.parametrize("hours", [0.0, 12.0])
+def test_a_withdrawal_for_a_supply_crisis_waits_until_it_has_lasted(monkeypatch, hours):
+    from sim.agents import Battalion
+
+    rule = f"sides.blue.plan.withdrawal={{to=['toganali'], cut_off_hours={hours}}}"
+    model = OperationModel(load_scenario(POSTS, QUIET + [rule]), rng=0)
+    model.run_for(2)
+    assert not any(e["event"] == "withdrawal_decided" for e in model.events)
+    # from now on every blue battalion has run out of supplies
+    monkeypatch.setattr(Battalion, "supplied", property(lambda unit: unit.side != "blue"))
+    start = model.time
+    while not any(e["event"] == "withdrawal_decided" for e in model.events):
+        model.run_for(1)
+    waited = (model.time - start - 1) * model.spec.step_hours
+    assert waited == hours
