@@ -322,7 +322,8 @@ class OperationModel(mesa.Model):
         an enemy battalion than to any other battalion of its own side: the side's other
         battalions screen the road around them, as they screen convoys
         (:meth:`sim.control.Control.screened_zoc`). With no such cell it stands at the
-        stretch's first place.
+        stretch's first place (or, without ``supply.road_guard_behind_screen``, where the enemy
+        comes nearest the stretch all the same).
         """
         task = unit.task
         cells = self.road_stretch(task.objective, task.secure_to)
@@ -336,7 +337,9 @@ class OperationModel(mesa.Model):
         to_enemy = nearest_squared(cells, enemy)
         exposed = to_enemy < nearest_squared(cells, own)
         if not exposed.any():
-            return self.world.places[task.objective]
+            if self.spec.parameters.supply.road_guard_behind_screen:
+                return self.world.places[task.objective]
+            exposed[:] = True  # in the front line all the same
         x, y = cells[exposed][int(np.argmin(to_enemy[exposed]))]
         return int(x), int(y)
 

@@ -791,6 +791,12 @@ class SupplyParameters(ParameterGroup):
         "the zones of two enemy battalions overlap. Assumption: a zone binds a unit to the "
         "battalion that exerts it, which it may leave but not pass (the zone-of-control rules "
         "of operational board wargames). Off: every enemy zone bars the encircled.")
+    road_guard_behind_screen: bool = Field(
+        True, description="whether a battalion securing a road stays at the stretch's first "
+        "place while its side's other battalions stand nearer the enemy than any cell of the "
+        "stretch (they screen it, as they screen convoys). Off: it stands where the enemy comes "
+        "nearest the stretch all the same, in the front line. Assumption: a commander keeps his "
+        "road guard back until the road itself is threatened.")
     road_guard_shift_km: float = Field(
         3.0, gt=0, description="km; a battalion securing a road moves to the point of its stretch "
         "nearest the enemy when that point is further than this from where it stands. "

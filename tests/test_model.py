@@ -239,3 +239,23 @@ def test_a_road_guard_stands_where_the_enemy_comes_nearest_to_its_stretch():
     guard.objective_cell = tuple(int(v) for v in stretch[0])
     guard.follow_the_threat()
     assert guard.objective_cell == post
+
+
+@pytest.mark.parametrize("behind_screen", [True, False])
+def test_a_screened_road_guard_stays_back_unless_told_to_stand_forward(behind_screen):
+    scenario = load_scenario(ROOT / "scenarios" / "kalbajar_1993_94.toml", [
+        "sides.azerbaijan.plan.phases.1.tasks.az_701_5.secure_to=kalbajar",
+        f"parameters.supply.road_guard_behind_screen={str(behind_screen).lower()}"])
+    model = OperationModel(scenario, rng=0)
+    guard = model.battalions["az_701_5"]
+    guard.task = scenario.sides["azerbaijan"].plan.phases[1].tasks["az_701_5"]
+    stretch = model.road_stretch("omar_pass", "kalbajar")
+    model.control.cells[tuple(stretch.T)] = model.control.index["azerbaijan"]  # all held
+    near = stretch[len(stretch) // 2]
+    for unit in model.battalions.values():  # the enemy off the middle of the stretch, and
+        if unit is not guard:               # the guard's own side in contact with it there
+            unit.cell = model.grid[(int(near[0]) + 4, int(near[1]))]
+    post = model.guard_post(guard)
+    to_enemy = np.hypot(*(stretch - (int(near[0]) + 4, int(near[1]))).T)
+    forward = tuple(int(v) for v in stretch[int(np.argmin(to_enemy))])
+    assert post == (model.world.places["omar_pass"] if behind_screen else forward)
