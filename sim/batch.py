@@ -313,17 +313,18 @@ def manifest(batch: Batch, workers: int) -> dict:
 
 
 def _check_manifest(batch: Batch, store: ResultStore) -> None:
-    """Refuse to mix two different batches in one folder."""
+    """Refuse to mix two different batches in one folder; set aside another model's runs."""
     earlier = store.read_manifest()
     if earlier is None:
         return
     if earlier.get("definition") != batch.definition.as_dict():
         raise StoreError(f"{store.root}: holds a different batch (see its manifest.json); "
                          "choose another --out folder")
-    if earlier.get("code_version", batch.code) != batch.code:
-        raise StoreError(f"{store.root}: holds the runs of another version of the model "
-                         f"(code_version {earlier['code_version']} in its manifest.json, this "
-                         f"one is {batch.code}); choose another --out folder")
+    code = earlier.get("code_version", batch.code)
+    if code != batch.code:
+        moved = store.set_aside_version(code)
+        print(f"{store.root}: the runs of another version of the model (code_version {code}) "
+              f"were moved to {moved}; this batch runs afresh", file=sys.stderr)
 
 
 SCHEDULER_TIMEOUT_S = 5  # a scheduler that has not answered by then is not there

@@ -9,6 +9,7 @@ Layout of a batch folder::
     runs/timeseries/KEY.parquet  the run's model-level series, one row per step
     runs/events/KEY.parquet      the run's event log
     runs/failed/KEY.parquet      a run that raised: parameters, seed and the error
+    superseded/CODE/         the runs of an earlier version of the model, set aside
 
 A run's summary file is written last, so its presence means the run is complete; a restart
 skips every key that has one. Temporary files start with a dot, which Parquet readers skip,
@@ -89,6 +90,19 @@ class ResultStore:
             log.write(f"{dt.datetime.now(dt.UTC).isoformat(timespec='seconds')} {key}: {fault}; "
                       "set aside to run again\n")
         self.set_aside_keys.append(key)
+
+    def set_aside_version(self, code: str) -> Path:
+        """Move the runs of another version of the model into ``superseded/CODE/``.
+
+        Their keys are not this version's, so none would be reused; they are kept, not deleted.
+        """
+        target = self.root / "superseded" / code
+        target.mkdir(parents=True, exist_ok=True)
+        for name in ("runs", "manifest.json", "design.parquet", "summary.parquet"):
+            if (self.root / name).exists():
+                (self.root / name).replace(target / name)
+        self.prepare()
+        return target
 
     def write_run(self, key: str, row: dict, timeseries: pd.DataFrame,
                   events: pd.DataFrame) -> None:

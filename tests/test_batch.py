@@ -201,17 +201,22 @@ def test_a_folder_holding_another_batch_is_refused(reference_batch):
     assert "holds a different batch" in done.stderr and "Traceback" not in done.stderr
 
 
-def test_a_folder_of_another_version_of_the_model_is_refused(tmp_path):
+def test_the_runs_of_another_version_of_the_model_are_set_aside(tmp_path):
     """Runs of two versions of the model never share a folder: their keys differ."""
     out = tmp_path / "batch"
     subprocess.run(batch_command(out, "--runs", "1"), check=True)
     manifest = json.loads((out / "manifest.json").read_text())
     manifest["code_version"] = "0" * 16  # as an earlier version of the model wrote it
     (out / "manifest.json").write_text(json.dumps(manifest))
+    old = sorted(p.name for p in (out / "runs" / "summary").glob("*.parquet"))
     done = subprocess.run(batch_command(out, "--runs", "1"), capture_output=True, text=True)
-    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.returncode == 0 and "Traceback" not in done.stderr
     assert "another version of the model" in done.stderr and "0" * 16 in done.stderr
-    assert len(list((out / "runs" / "summary").glob("*.parquet"))) == 2  # nothing added
+    kept = out / "superseded" / ("0" * 16)
+    assert sorted(p.name for p in (kept / "runs" / "summary").glob("*.parquet")) == old
+    assert json.loads((kept / "manifest.json").read_text())["code_version"] == "0" * 16
+    assert len(sim.load_batch(out).summary) == 2  # this version's runs, run again
+    assert len(list((out / "runs" / "summary").glob("*.parquet"))) == 2
 
 
 def test_a_batch_loads_only_the_series_and_events_of_its_own_runs(reference_batch, tmp_path):
