@@ -74,6 +74,7 @@ class Control:
         self._enemy_zoc = {side: np.zeros(shape, dtype=bool) for side in self.sides}
         self._enemy_zones = {side: np.zeros(shape, dtype=np.int16) for side in self.sides}
         self._enemy_holder = {side: np.full(shape + (2,), np.nan) for side in self.sides}
+        self._zone_disks: tuple | None = None  # the last update's disks, counted when asked
         self._positions = {side: np.zeros((0, 2)) for side in self.sides}
         self._open_ground: dict[str, tuple[int, np.ndarray]] = {}
         self._standing: tuple | None = None
@@ -166,10 +167,17 @@ class Control:
         self._enemy_zoc = {side: np.logical_or.reduce(
             [self.zoc[s] for s in self.sides if s != side] or [np.zeros(self.shape, bool)])
             for side in self.sides}
-        self._count_enemy_zones(cells, owner, sides, np.array([u.coordinate for u in units]))
+        self._zone_disks = (cells, owner, sides, np.array([u.coordinate for u in units]))
 
-    def _count_enemy_zones(self, cells, owner, sides, centres) -> None:
-        """Per side, how many enemy zones cover each cell, and where a lone one's battalion is."""
+    def _count_enemy_zones(self) -> None:
+        """Per side, how many enemy zones cover each cell, and where a lone one's battalion is.
+
+        Counted from the last update's disks the first time a step asks (few steps do).
+        """
+        if self._zone_disks is None:
+            return
+        cells, owner, sides, centres = self._zone_disks
+        self._zone_disks = None
         for side in self.sides:
             count = self._enemy_zones[side]
             holder = self._enemy_holder[side]
@@ -269,6 +277,7 @@ class Control:
         targets = np.asarray(targets, dtype=int).reshape(-1, 2)
         where = tuple(targets.T)
         barred = self._enemy_zoc[side][where].copy()
+        self._count_enemy_zones()
         lone = barred & (self._enemy_zones[side][where] == 1)
         if lone_zones_open and lone.any():
             back = sources[lone] - self._enemy_holder[side][where][lone]

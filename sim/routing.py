@@ -325,7 +325,7 @@ class MarchGraph:
             into = np.asarray(avoid_cells, dtype=bool).ravel()[matrix.indices]
             if barred_legs is not None and into.any():
                 legs = np.flatnonzero(into)
-                sources = np.repeat(np.arange(self.size), np.diff(matrix.indptr))[legs]
+                sources = np.searchsorted(matrix.indptr, legs, side="right") - 1
                 cells = np.column_stack(np.divmod(sources, self.shape[1]))
                 targets_ = np.column_stack(np.divmod(matrix.indices[legs], self.shape[1]))
                 into[legs] = barred_legs(cells, targets_)
