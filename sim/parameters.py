@@ -295,6 +295,10 @@ class WeatherParameters(ParameterGroup):
     wind_height_gain_per_km: float | None = Field(
         None, ge=0, le=10, description="relative increase of wind per km above "
         "wind_reference_height_m. " + THEATRE)
+    wind_max_ms: float | None = Field(
+        None, gt=0, le=120, description="m/s; the strongest wind the theatre's records give "
+        "anywhere: the generated wind never exceeds it (none: no bound). A fact of the theatre, "
+        "stated with its source.")
     wind_ridge_gain_per_100m: float = Field(
         0.3, ge=0, description="relative increase of wind per 100 m a cell stands above its "
         "surroundings (the mean of ridge_window_km): ridges and passes are windier (S67).")

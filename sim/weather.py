@@ -12,7 +12,8 @@ Per step (all fields indexed [x, y] like the terrain):
   settled density, degree-day melt; depth = water / density; snow of the last 72 h is tracked
   apart as fresh snow;
 * wind = a day-to-day base speed (log-AR(1), stronger on wet days) x an exposure that grows
-  with height and with how far a cell stands above its surroundings (ridges and passes);
+  with height and with how far a cell stands above its surroundings (ridges and passes), up to
+  the theatre's strongest recorded wind (``wind_max_ms``);
 * fog on wet steps above the cloud base.
 
 Every constant is in :class:`sim.parameters.WeatherParameters`, calibrated to the climatology
@@ -201,6 +202,8 @@ class Weather:
         if wet:
             base *= p.storm_wind_factor
         np.multiply(self.exposure, base, out=self.wind_ms)
+        if p.wind_max_ms is not None:
+            np.minimum(self.wind_ms, p.wind_max_ms, out=self.wind_ms)
 
     def _precipitation(self, step_mm: float | None, hours: float) -> None:
         """Precipitation, fog and march-rate factor of a step (None: dry); kept while unchanged."""
