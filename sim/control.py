@@ -49,13 +49,16 @@ class Control:
             cells (``sides.<id>.outposts_km``); a side not named has none.
         pocket_link_cells: open ground this near a battalion links it to its lines
             (``supply.pocket_link_km``).
+        lone_zones_open: whether the encircled may step back out of a lone battalion's zone
+            (``supply.ring_needs_two_zones``; :meth:`ring_bars`).
     """
 
     def __init__(self, shape, sides: list[str], places: dict[str, tuple[int, int]],
                  holds: dict[str, list[str]], zoc_radius_cells: float,
                  territory_radius_cells: dict[str, float] | None = None,
-                 pocket_link_cells: int = 2):
+                 pocket_link_cells: int = 2, lone_zones_open: bool = True):
         self.shape = shape
+        self.lone_zones_open = lone_zones_open
         self.pocket_link_cells = int(pocket_link_cells)
         self.sides = list(sides)
         self.index = {side: i for i, side in enumerate(self.sides)}
@@ -73,7 +76,7 @@ class Control:
         self.zoc_unit = {side: np.full(shape, -1, dtype=np.int32) for side in self.sides}
         self._enemy_zoc = {side: np.zeros(shape, dtype=bool) for side in self.sides}
         self._enemy_zones = {side: np.zeros(shape, dtype=np.int16) for side in self.sides}
-        self._enemy_holder = {side: np.full(shape + (2,), np.nan) for side in self.sides}
+        self._enemy_holder = {side: np.zeros(shape + (2,)) for side in self.sides}
         self._zone_disks: tuple | None = None  # the last update's disks, counted when asked
         self._positions = {side: np.zeros((0, 2)) for side in self.sides}
         self._open_ground: dict[str, tuple[int, np.ndarray]] = {}
@@ -172,7 +175,8 @@ class Control:
     def _count_enemy_zones(self) -> None:
         """Per side, how many enemy zones cover each cell, and where a lone one's battalion is.
 
-        Counted from the last update's disks the first time a step asks (few steps do).
+        Counted from the last update's disks the first time a step asks (few steps do). The
+        holder is read only where one zone covers the cell.
         """
         if self._zone_disks is None:
             return
@@ -180,16 +184,13 @@ class Control:
         self._zone_disks = None
         for side in self.sides:
             count = self._enemy_zones[side]
-            holder = self._enemy_holder[side]
             count[:] = 0
-            holder[:] = np.nan
             if not len(cells):
                 continue
             theirs = sides[owner] != self.index[side]
             where = tuple(cells[theirs].T)
             np.add.at(count, where, 1)
-            holder[where] = centres[owner[theirs]]
-            holder[count != 1] = np.nan
+            self._enemy_holder[side][where] = centres[owner[theirs]]
 
     def sweep(self, units, radius_cells: float) -> None:
         """Cells close around a battalion that no other side contests pass to its side."""
@@ -263,15 +264,15 @@ class Control:
         held[held] = nearest_squared(points, enemy) <= nearest_squared(points, own)
         return held
 
-    def ring_bars(self, side: str, sources, targets, lone_zones_open: bool = True) -> np.ndarray:
+    def ring_bars(self, side: str, sources, targets) -> np.ndarray:
         """Whether the ring's zones bar each step source -> target of an encircled ``side`` unit.
 
         A target in an enemy zone of control is barred unless it lies in the zone of one enemy
         battalion only and the step leads away from that battalion (within 45 degrees of
         straight away): the encircled may fall back out of a lone battalion's zone, but not
         go round it nor where zones overlap.
-        ``sources`` and ``targets`` are (n, 2) arrays of cells (or one cell each). Without
-        ``lone_zones_open`` every enemy zone bars.
+        ``sources`` and ``targets`` are (n, 2) arrays of cells (or one cell each). A control
+        made without ``lone_zones_open`` bars every enemy zone.
         """
         sources = np.asarray(sources, dtype=float).reshape(-1, 2)
         targets = np.asarray(targets, dtype=int).reshape(-1, 2)
@@ -279,11 +280,12 @@ class Control:
         barred = self._enemy_zoc[side][where].copy()
         self._count_enemy_zones()
         lone = barred & (self._enemy_zones[side][where] == 1)
-        if lone_zones_open and lone.any():
+        if self.lone_zones_open and lone.any():
             back = sources[lone] - self._enemy_holder[side][where][lone]
             step = targets[lone] - sources[lone]
-            away = (step * back).sum(1) >= AWAY_COS * np.hypot(*step.T) * np.hypot(*back.T) - 1e-9
-            barred[np.flatnonzero(lone)[away & (np.hypot(*back.T) > 0)]] = False
+            distance = np.hypot(*back.T)  # 0 only on the holder's own cell: no way away
+            away = (step * back).sum(1) >= AWAY_COS * np.hypot(*step.T) * distance - 1e-9
+            barred[np.flatnonzero(lone)[away & (distance > 0)]] = False
         return barred
 
     def enemy_zoc(self, side: str) -> np.ndarray:

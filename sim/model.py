@@ -113,7 +113,8 @@ class OperationModel(mesa.Model):
                                p.supply.zoc_km * km_cells,
                                {sid: side.outposts_km * km_cells
                                 for sid, side in scenario.sides.items()},
-                               max(1, round(p.supply.pocket_link_km * km_cells)))
+                               max(1, round(p.supply.pocket_link_km * km_cells)),
+                               p.supply.ring_needs_two_zones)
         self.graphs = {(sid, kind): base.view() for sid in scenario.sides
                        for kind, base in (("foot", self.foot_graph),
                                           ("road_bound", self.road_bound_graph))}
@@ -387,8 +388,7 @@ class OperationModel(mesa.Model):
 
     def ring_bars(self, side: str, source, target) -> bool:
         """Whether the ring bars an encircled battalion's step (:meth:`Control.ring_bars`)."""
-        return bool(self.control.ring_bars(side, source, target,
-                                           self.spec.parameters.supply.ring_needs_two_zones)[0])
+        return bool(self.control.ring_bars(side, source, target)[0])
 
     def place_name(self, cell) -> str:
         """The place id at a cell, or the cell as text."""

@@ -20,6 +20,7 @@ can); one falling back whose way is barred by the enemy takes a way round it
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -160,11 +161,7 @@ def escape_route(model, unit) -> list[tuple[int, int]]:
     takes the way's end as its objective. Empty when there is no such way.
     """
     targets = [unit.objective_cell] + [model.world.places[p] for p in exits(model, unit.side)]
-    side, supply = unit.side, model.spec.parameters.supply
+    side = unit.side
     ring = model.control.enemy_zoc(side) if unit.encircled else None
-
-    def ring_bars(sources, cells):  # only a lone battalion's zone can be left, away from it
-        return model.control.ring_bars(side, sources, cells, supply.ring_needs_two_zones)
-
     return unit.graph.route_avoiding(unit.coordinate, targets, standing_enemies(model, side),
-                                     ring, ring_bars)
+                                     ring, functools.partial(model.control.ring_bars, side))

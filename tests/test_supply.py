@@ -458,7 +458,10 @@ def test_the_encircled_may_step_back_out_of_a_lone_zone_but_not_pass_overlapping
     assert list(barred) == [False, False, True, True]
     # going round it is barred even where each step leaves it a little further behind
     assert control.ring_bars("blue", (15, 14), (16, 13)).all()
-    assert control.ring_bars("blue", here, away, lone_zones_open=False).all()
+    closed = Control((30, 30), ["blue", "red"], {}, {}, zoc_radius_cells=4.0,
+                     lone_zones_open=False)
+    closed.update_zones([Post("red", (16, 15))])
+    assert closed.ring_bars("blue", here, away).all()
     assert not control.ring_bars("blue", (5, 5), (5, 6)).any()  # outside every zone
     # a second battalion whose zone overlaps the first closes the ring behind
     control.update_zones([Post("red", (16, 15)), Post("red", (11, 15))])
