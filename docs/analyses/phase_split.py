@@ -3,8 +3,9 @@
     .venv/bin/python docs/analyses/phase_split.py FOLDER
 
 FOLDER is the --out of `run_sim.py validate`. Over the runs whose withdrawal order came after
-the counter-offensive began (12 February 1994, the Armenian commanders' order in the
-scenario), the medians of the dead before it, between it and the order, and after the order.
+the counter-offensive began (the start of the phase the scenario's `app.switchable_phase`
+names: the Armenian commanders' order of 12 February 1994), the medians of the dead before it,
+between it and the order, and after the order.
 """
 
 import sys
@@ -12,22 +13,30 @@ import sys
 import pandas as pd
 
 from sim import load_batch
+from sim.scenario import load_scenario
 
-COUNTER_OFFENSIVE = pd.Timestamp("1994-02-12")
+
+def counter_offensive_start(scenario_file: str) -> pd.Timestamp:
+    """The date the scenario orders its switchable phase (the counter-offensive) to start."""
+    spec = load_scenario(scenario_file)
+    named = spec.app.switchable_phase
+    phase = next(p for p in spec.sides[named.side].plan.phases if p.name == named.phase)
+    return pd.Timestamp(phase.start)
 
 
 def phases(folder: str) -> pd.DataFrame:
     """Each run's Azerbaijani dead by phase, indexed by seed."""
     batch = load_batch(folder)
+    start = counter_offensive_start(batch.summary["scenario_file"].iloc[0])
     orders = batch.events.query("event == 'withdrawal' and unit == 'azerbaijan'")
     orders = orders.set_index("seed")["time"]
     rows = {}
     for seed, steps in batch.timeseries.sort_values("step").groupby("seed"):
-        if seed not in orders or pd.Timestamp(orders[seed]) < COUNTER_OFFENSIVE:
+        if seed not in orders or pd.Timestamp(orders[seed]) < start:
             continue
         when, dead = pd.to_datetime(steps["date"]), steps["azerbaijan_dead"]
         order = pd.Timestamp(orders[seed])
-        before, at_order = dead[when <= COUNTER_OFFENSIVE].iloc[-1], dead[when <= order].iloc[-1]
+        before, at_order = dead[when <= start].iloc[-1], dead[when <= order].iloc[-1]
         rows[seed] = {"advance": before, "counter-offensive": at_order - before,
                       "retreat": dead.iloc[-1] - at_order}
     return pd.DataFrame.from_dict(rows, orient="index")

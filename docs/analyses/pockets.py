@@ -31,15 +31,18 @@ def main(folder: str) -> None:
     january = decided[decided.time < "1994-02-01"].seed
     print("runs deciding to withdraw in January:", len(january),
           "of which none left in pockets:", int((left[january] == 0).sum()))
-    fates = Counter()
+    fates, places = Counter(), Counter()
     for _, row in events.query("event == 'withdrawn_but_pockets'").iterrows():
-        ended = events[(events.seed == row.seed) & (events.time <= row.time)
-                       & (events.event == "destroyed")]
+        earlier = events[(events.seed == row.seed) & (events.time <= row.time)]
         for unit in filter(None, row.place.split(",")):
-            end = ended[ended.unit == unit]
+            end = earlier[(earlier.unit == unit) & (earlier.event == "destroyed")]
             fates[end.cause.iloc[0] if len(end) else "still in its pocket"] += 1
+            ringed = earlier[(earlier.unit == unit) & (earlier.event == "encircled")]
+            places[ringed.place.iloc[-1] if len(ringed) else "?"] += 1
     print("battalions left in pockets, by how they ended ('missing': surrendered):",
           dict(fates))
+    print("battalions left in pockets, by where they were last encircled (the five commonest):",
+          dict(places.most_common(5)))
 
 
 if __name__ == "__main__":
