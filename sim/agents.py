@@ -82,6 +82,7 @@ class Battalion(CellAgent):
         self.surprised = False
         self.held_since = model.time
         self.orders = Orders.TASK
+        self.pocket_target: str | None = None  # the enemy pocket it attacks (Orders.REDUCING)
         self.surprise: tuple[str, float] | None = None  # planned level, steps it lasts
         self.surprise_until: float | None = None  # set at the attack's first contact
         self.stalled_since: float | None = None
@@ -193,8 +194,15 @@ class Battalion(CellAgent):
         """Whether it has pulled back to restock, its task waiting."""
         return self.orders == Orders.RESUPPLYING
 
+    @property
+    def reducing(self) -> bool:
+        """Whether it is attacking an enemy pocket near its objective, its task waiting."""
+        return self.orders == Orders.REDUCING
+
     def _order(self, orders: Orders) -> None:
         self.orders = check_orders(self.orders, orders, self.battalion_id)
+        if orders != Orders.REDUCING:
+            self.pocket_target = None
 
     @property
     def broken(self) -> bool:
@@ -262,6 +270,8 @@ class Battalion(CellAgent):
         A broken battalion takes it once rallied, one pulled back to restock once restocked.
         """
         self.task = task
+        if self.reducing:
+            self._order(Orders.TASK)  # a new task ends an attack on a pocket
         if self.broken or self.resupplying:
             return
         self.objective_cell = (self.model.guard_post(self) if task.secure_to
@@ -585,6 +595,30 @@ class Battalion(CellAgent):
         self._order(Orders.WITHDRAWING)
         if goal is not None:
             self.fall_back(goal, state=self.state if keep_state else None)
+
+    def attack_pocket(self, enemy) -> None:
+        """Leave its objective to attack an encircled enemy battalion (reduce the pocket).
+
+        Its task waits; it follows the pocket where it goes.
+        """
+        self._order(Orders.REDUCING)
+        self.pocket_target = enemy.battalion_id
+        self.follow_pocket(enemy)
+
+    def follow_pocket(self, enemy) -> None:
+        """March on the pocket it attacks, where the encircled battalion now stands."""
+        if self.objective_cell == enemy.coordinate or self.stalled_since is not None:
+            return
+        self.objective_cell = enemy.coordinate
+        self.escape = []
+        self.leg_hours_done = 0.0
+        self.become(UnitState.HOLDING if self.at_objective else UnitState.MARCHING,
+                    f"attacking the pocket of {enemy.battalion_id}")
+
+    def end_pocket_attack(self) -> None:
+        """The pocket is gone (or out of its reach): it goes back to its task."""
+        self._order(Orders.TASK)
+        self.receive_task(self.task)
 
     def fall_back_for_supply(self, base: str) -> None:
         """Its attack has run out of supplies: it pulls back to restock at ``base``."""

@@ -13,6 +13,8 @@ from __future__ import annotations
 import numpy as np
 
 from .morale import rear_place
+from .scenario import Posture
+from .states import Orders
 
 
 def encircle(model, unit, blocked, run_cuts=None) -> None:
@@ -68,3 +70,42 @@ def surrenders(model, unit) -> bool:
                     place=model.place_name(unit.coordinate), men=unit.strength)
     unit.lose("missing", unit.strength)
     return True
+
+
+def reduce_pockets(model, side: str, reach_km: float) -> None:
+    """A side's battalions that hold their attack objectives attack enemy pockets near them.
+
+    A battalion under an attack task whose objective its side holds, fit to attack (not
+    broken, spent, encircled, pulled back or withdrawing), goes for the encircled enemy
+    battalion nearest that objective within ``reach_km`` of it, and follows it; when no
+    pocket is left within reach it goes back to its task. ``reach_km`` 0: no reduction.
+    """
+    terrain, places = model.world.terrain, model.world.places
+    pockets = [u for u in model.battalions.values()
+               if u.side != side and u.in_field and u.encircled]
+    for unit in model.side_units(side):
+        if not unit.in_field or unit.broken or unit.task is None:
+            continue
+        fit = (unit.task.posture == Posture.ATTACK and not (unit.encircled or unit.spent)
+               and unit.orders in (Orders.TASK, Orders.REDUCING)
+               and model.control.owner.get(unit.task.objective) == side)
+        target = None
+        if fit and reach_km > 0:
+            home = places[unit.task.objective]
+            near = [(terrain.distance_km(home, p.coordinate), p.battalion_id, p)
+                    for p in pockets if terrain.distance_km(home, p.coordinate) <= reach_km]
+            if unit.reducing:  # it keeps at its pocket while that lasts
+                near = [n for n in near if n[1] == unit.pocket_target] or near
+            target = min(near)[2] if near else None
+        if target is not None and unit.pocket_target == target.battalion_id:
+            unit.follow_pocket(target)
+        elif target is not None:
+            unit.attack_pocket(target)
+            model.log_event("attacks_pocket", unit=unit.battalion_id,
+                            cause=f"the pocket of {target.battalion_id}",
+                            place=model.place_name(target.coordinate))
+        elif unit.reducing:
+            unit.end_pocket_attack()
+            model.log_event("pocket_attack_ended", unit=unit.battalion_id,
+                            cause="no pocket left within reach",
+                            place=model.place_name(unit.coordinate))

@@ -8,7 +8,8 @@
 2. supply: each side's supply is traced from its depots over the roads (:mod:`sim.supply`);
    battalions the enemy cuts off from it become encircled, hold on what they carry and then
    try to break out,
-3. orders: each side's commander issues the phases whose trigger has come, and orders a
+3. orders: each side's commander issues the phases whose trigger has come, sends battalions
+   against enemy pockets near their objectives (:mod:`sim.encirclement`), and orders a
    withdrawal when its conditions are met (:mod:`sim.plans`),
 4. movement: battalions march towards their objectives in the step's daylight hours, stopping
    on entering an enemy zone of control (:mod:`sim.control`),

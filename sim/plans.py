@@ -4,13 +4,16 @@ A phase's orders are issued when its trigger comes: its ``start`` date (the date
 decided on), the completion of an earlier phase (all its tasked battalions still in the field
 and not broken stand on their objectives), and/or an enemy battalion near a place. A general
 withdrawal is ordered when enough of the side's battalions are cut off from supply or its
-strength has fallen far enough, and reaches the battalions after an order delay.
+strength has fallen far enough, and reaches the battalions after an order delay. Battalions
+that hold their attack objectives are sent against enemy pockets near them
+(``reduce_pockets_km``; :func:`sim.encirclement.reduce_pockets`).
 Reinforcements enter at their place on their date through Mesa's event scheduler. Dates come
 only from the scenario file; nothing here looks at what happened historically.
 """
 
 from __future__ import annotations
 
+from . import encirclement
 from .morale import rear_place
 from .scenario import Phase, Reinforcement, Side
 
@@ -75,6 +78,7 @@ class Commander:
         self.side_id = side_id
         self.phases = [PhaseOrders(p) for p in side.plan.phases]
         self.taken: set[str] = set()
+        self.reduce_pockets_km = side.plan.reduce_pockets_km
         self.arrivals = [ReinforcementArrival(model, side_id, r)
                          for r in side.plan.reinforcements
                          if model.spec.arriving_battalions(r)]
@@ -88,14 +92,18 @@ class Commander:
         return next(p for p in self.phases if p.phase.name == name)
 
     def phase_complete(self, orders: PhaseOrders) -> bool:
-        """Whether every tasked battalion still in the field stands on its objective."""
+        """Whether every tasked battalion still in the field stands on its objective.
+
+        One sent from it against a pocket near it counts as there.
+        """
         if not orders.issued:
             return False
         for battalion_id in orders.phase.tasks:
             unit = self.model.battalions.get(battalion_id)
             if unit is None or not unit.in_field or unit.broken or unit.withdrawing:
                 continue
-            if unit.task is orders.phase.tasks[battalion_id] and not unit.at_objective:
+            if unit.task is orders.phase.tasks[battalion_id] and not (
+                    unit.at_objective or unit.reducing):  # it attacks a pocket near it
                 return False
         return True
 
@@ -128,6 +136,7 @@ class Commander:
         for unit in self.model.side_units(self.side_id):
             if unit.in_field:
                 unit.follow_the_threat()
+        encirclement.reduce_pockets(self.model, self.side_id, self.reduce_pockets_km)
         self.consider_withdrawal()
 
     def enemy_near(self, condition) -> bool:

@@ -251,11 +251,19 @@ class Withdrawal(Strict):
 
 
 class Plan(Strict):
-    """A side's plan: phases of orders, reinforcements with their arrival dates, withdrawal."""
+    """A side's plan: phases of orders, reinforcements with their arrival dates, withdrawal.
+
+    ``reduce_pockets_km`` is how far from its objective a battalion that holds its attack
+    objective is sent against an encircled enemy battalion (:func:`sim.encirclement.
+    reduce_pockets`); 0, the default, sends none.
+    """
 
     phases: list[Phase] = Field(default_factory=list)
     reinforcements: list[Reinforcement] = Field(default_factory=list)
     withdrawal: Withdrawal | None = None
+    reduce_pockets_km: float = Field(
+        0.0, ge=0, le=200, description="km; a battalion holding its attack objective attacks "
+        "encircled enemy battalions this near that objective (0: none)")
 
 
 class Side(Strict):

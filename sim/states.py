@@ -22,14 +22,16 @@ its :class:`Orders`, a second and independent axis:
 ================  ==========================================================================
 orders            may become
 ================  ==========================================================================
-TASK              RESUPPLYING (its attack ran out of supplies), WITHDRAWING
+TASK              RESUPPLYING (its attack ran out of supplies), REDUCING, WITHDRAWING
+REDUCING          TASK (the pocket gone, or a new task), RESUPPLYING, WITHDRAWING
 RESUPPLYING       TASK (restocked, or the pause ended), WITHDRAWING (the order overrides it)
 WITHDRAWING       nothing: a battalion falling back out of the fight stays so to the end
 ================  ==========================================================================
 
 Orders change only through the battalion's verbs (``fall_back_for_supply``,
-``end_supply_pause``, ``withdraw``), checked against :data:`ORDER_CHANGES`; the mechanism that
-gives an order logs it as an event (``falls_back_for_supply``, ``attack_resumed``,
+``end_supply_pause``, ``attack_pocket``, ``end_pocket_attack``, ``withdraw``), checked against
+:data:`ORDER_CHANGES`; the mechanism that gives an order logs it as an event
+(``falls_back_for_supply``, ``attack_resumed``, ``attacks_pocket``, ``pocket_attack_ended``,
 ``withdrawal``, ``breakout``). Orders combine with any state: a withdrawing battalion marches,
 holds its exit or breaks. The ring round it (encircled) is its situation, not a state or an
 order: it comes and goes with the enemy (``encircled``, ``broke_out``) whatever it is doing.
@@ -65,11 +67,15 @@ class Orders(Enum):
 
     TASK = "task"  # carrying out its task (holding where it is if it has none)
     RESUPPLYING = "resupplying"  # pulled back to restock; its task waits
+    REDUCING = "reducing"  # attacking an enemy pocket near its objective; its task waits
     WITHDRAWING = "withdrawing"  # falling back out of the fight: breakout or general withdrawal
 
 
 ORDER_CHANGES: dict[Orders, frozenset[Orders]] = {
-    Orders.TASK: frozenset({Orders.TASK, Orders.RESUPPLYING, Orders.WITHDRAWING}),
+    Orders.TASK: frozenset({Orders.TASK, Orders.RESUPPLYING, Orders.REDUCING,
+                            Orders.WITHDRAWING}),
+    Orders.REDUCING: frozenset({Orders.TASK, Orders.RESUPPLYING, Orders.REDUCING,
+                                Orders.WITHDRAWING}),
     Orders.RESUPPLYING: frozenset({Orders.TASK, Orders.RESUPPLYING, Orders.WITHDRAWING}),
     Orders.WITHDRAWING: frozenset({Orders.WITHDRAWING}),
 }

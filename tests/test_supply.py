@@ -506,3 +506,69 @@ def test_a_withdrawal_for_a_supply_crisis_waits_until_it_has_lasted(monkeypatch,
         model.run_for(1)
     waited = (model.time - start - 1) * model.spec.step_hours
     assert waited == hours
+
+
+def pocket_hunter(reach_km, posture="attack"):
+    """The village post cut off by a red battalion on the pass road; another waits at Dadivank."""
+    hunter = ["battalions.hunter.name=Hunter", "battalions.hunter.side=red",
+              "battalions.hunter.type=infantry", "battalions.hunter.strength=400",
+              "battalions.hunter.start=dadivank", "sides.red.holds=['dadivank']",
+              "sides.red.plan.phases.0.tasks.hunter.objective=dadivank",
+              f"sides.red.plan.phases.0.tasks.hunter.posture={posture}",
+              f"sides.red.plan.reduce_pockets_km={reach_km}"]
+    return OperationModel(load_scenario(POSTS, QUIET + CUTTER + hunter), rng=0)
+
+
+def test_a_battalion_holding_its_objective_attacks_a_pocket_within_reach_and_then_goes_back():
+    from sim.encirclement import reduce_pockets
+
+    for reach, posture, goes in ((30.0, "attack", True), (10.0, "attack", False),
+                                 (30.0, "defend", False), (0.0, "attack", False)):
+        model = pocket_hunter(reach, posture)
+        model.run_for(1)
+        model.battalions["village_post"].encircle()
+        reduce_pockets(model, "red", reach)
+        assert model.battalions["hunter"].reducing is goes, (reach, posture)
+    model = pocket_hunter(30.0)
+    model.run_for(1)
+    hunter, village = model.battalions["hunter"], model.battalions["village_post"]
+    home = model.world.places["dadivank"]
+    assert 15 < model.world.terrain.distance_km(home, village.coordinate) < 30
+    village.encircle()
+    reduce_pockets(model, "red", 30.0)
+    assert hunter.pocket_target == "village_post" and hunter.objective_cell == village.coordinate
+    assert hunter.state.value == "marching" and model.combat.is_attacking(hunter)
+    assert [e["cause"] for e in model.events if e["event"] == "attacks_pocket"] == [
+        "the pocket of village_post"]
+    village.link_up()  # the pocket is gone: back to its task
+    reduce_pockets(model, "red", 30.0)
+    assert not hunter.reducing and hunter.pocket_target is None
+    assert hunter.objective_cell == home
+    assert any(e["event"] == "pocket_attack_ended" for e in model.events)
+
+
+def test_a_spent_or_broken_battalion_is_not_sent_against_a_pocket():
+    from sim.encirclement import reduce_pockets
+
+    model = pocket_hunter(30.0)
+    model.run_for(1)
+    hunter, village = model.battalions["hunter"], model.battalions["village_post"]
+    village.encircle()
+    hunter.lose("killed", 200)  # half its men: spent
+    reduce_pockets(model, "red", 30.0)
+    assert hunter.spent and not hunter.reducing
+
+
+def test_the_side_that_made_a_pocket_sends_a_battalion_against_it():
+    """Cut the pass road: the posts beyond are encircled, and the hunter attacks the nearest."""
+    for reach, attacked in ((30.0, True), (0.0, False)):
+        model = pocket_hunter(reach)
+        model.run_for(14)
+        ringed = {e["unit"] for e in model.events if e["event"] == "encircled"}
+        assert "ridge_post" in ringed
+        sent = [e["cause"] for e in model.events if e["event"] == "attacks_pocket"]
+        met = {e["cause"] for e in model.events if e["event"] == "contact" and (
+            e["unit"] == "hunter" or e["cause"] == "with hunter")}
+        assert bool(sent) is attacked and bool(met) is attacked, reach
+        if attacked:
+            assert sent[0] == "the pocket of ridge_post" and met == {"with ridge_post"}
