@@ -27,6 +27,10 @@ def main(folder: str) -> None:
           "surrendered:", int((own.event == "surrendered").sum()),
           "battalions destroyed by hypothermia:",
           int(((own.event == "destroyed") & (own.cause == "hypothermia_dead")).sum()))
+    sent = events[events.event == "attacks_pocket"]
+    print("battalions sent against a pocket (attacks_pocket): Armenian",
+          int(sent.unit.str.startswith("arm_").sum()), "Azerbaijani",
+          int(sent.unit.str.startswith("az_").sum()), "in", sent.seed.nunique(), "runs")
     decided = events.query("event == 'withdrawal_decided' and unit == 'azerbaijan'")
     january = decided[decided.time < "1994-02-01"].seed
     print("runs deciding to withdraw in January:", len(january),
