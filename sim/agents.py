@@ -75,6 +75,7 @@ class Battalion(CellAgent):
         self.ever_encircled = False
         self.lost_in_pocket = False  # destroyed or surrendered while encircled
         self.cut_since: float | None = None
+        self.ring_open_since: float | None = None  # when the ring round it last opened
         self.ammunition_days = p.combat.ammunition_days
         self.targets_this_step = 0
         self.combat_days = 0.0
@@ -575,11 +576,18 @@ class Battalion(CellAgent):
         """Off its supply and cut off this step; returns the hours it has been cut off."""
         if self.cut_since is None:
             self.cut_since = self.model.time
+        self.ring_open_since = None
         return (self.model.time - self.cut_since) * self.model.spec.step_hours
+
+    def note_ring_open(self) -> float:
+        """Encircled, the ring round it is open this step; returns the hours it has been open."""
+        if self.ring_open_since is None:
+            self.ring_open_since = self.model.time
+        return (self.model.time - self.ring_open_since) * self.model.spec.step_hours
 
     def link_up(self) -> None:
         """It is in touch with its lines again: no longer cut off or encircled."""
-        self.encircled, self.cut_since = False, None
+        self.encircled, self.cut_since, self.ring_open_since = False, None, None
 
     def encircle(self) -> None:
         """The enemy has closed the ring round it."""

@@ -2,7 +2,9 @@
 
 A battalion off its supply path that enemy zones of control cut off from its side's supplied
 roads (:class:`sim.supply.CutOff`) for ``encircled_after_hours`` is encircled, and the enemy
-blockages on its road route home are named as the cut. It keeps its task on what it carries, as
+blockages on its road route home are named as the cut. It is out of its pocket once its supply
+reaches it again, or once the ring round it has stayed open for ``relieved_after_hours`` (a
+shorter opening is an interruption, as a shorter cut is). It keeps its task on what it carries, as
 a bypassed unit would; when that is spent (or it breaks) it breaks out towards its side's
 exits, round the enemy where it must (:func:`sim.morale.escape_route`). Trapped, with nothing
 left and no way out, it may surrender (``trapped_surrender_per_day``).

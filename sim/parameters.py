@@ -808,6 +808,10 @@ class SupplyParameters(ParameterGroup):
     encircled_after_hours: float = Field(
         12.0, ge=0, description="h without a supply path before a unit counts as encircled "
         "(short cuts are interruptions). Assumption.")
+    relieved_after_hours: float = Field(
+        12.0, ge=0, description="h the ring round an encircled unit must stay open before it "
+        "counts as out of its pocket, unless its supply reaches it again (short openings are "
+        "interruptions, as short cuts are: encircled_after_hours). Assumption: the same 12 h.")
     pocket_link_km: float = Field(
         2.0, gt=0, description="km; a battalion off its supply path is not in a pocket while "
         "ground open to its side within this distance joins its supplied roads: its patrols "

@@ -78,19 +78,23 @@ class SupplyLines:
                              model.spec.parameters.combat.ammunition_days)
                 if announce:
                     self.manage_supply_pause(unit, carried)
-                if unit.supply_path or not cut_off.pocketed(unit.coordinate):
+                ring_open = unit.supply_path or not cut_off.pocketed(unit.coordinate)
+                if ring_open and not (unit.encircled and announce and not unit.supply_path
+                                      and unit.note_ring_open() < p.relieved_after_hours):
                     if unit.encircled and announce:
                         model.log_event("broke_out", unit=unit.battalion_id,
                                         cause="linked up with own lines",
                                         place=model.place_name(unit.coordinate))
                     unit.link_up()
                     continue
-                hours_cut = unit.note_cut()
-                if announce and encirclement.surrenders(model, unit):
-                    continue
-                if announce and not unit.encircled and hours_cut >= p.encircled_after_hours:
-                    encirclement.encircle(model, unit, blocked, run_cuts)
-                elif announce and unit.encircled and not unit.withdrawing and (
+                if not ring_open:
+                    hours_cut = unit.note_cut()
+                    if announce and encirclement.surrenders(model, unit):
+                        continue
+                    if announce and not unit.encircled and hours_cut >= p.encircled_after_hours:
+                        encirclement.encircle(model, unit, blocked, run_cuts)
+                        continue
+                if announce and unit.encircled and not unit.withdrawing and (
                         unit.broken or unit.supply_days <= 0):
                     encirclement.break_out(model, unit)
 

@@ -572,3 +572,39 @@ def test_the_side_that_made_a_pocket_sends_a_battalion_against_it():
         assert bool(sent) is attacked and bool(met) is attacked, reach
         if attacked:
             assert sent[0] == "the pocket of ridge_post" and met == {"with ridge_post"}
+
+
+@pytest.mark.parametrize("hours", [0.0, 12.0])
+def test_a_pocket_ends_only_once_the_ring_has_stayed_open(hours, monkeypatch):
+    """The ring opens, the road stays cut: the village post is out of its pocket after ``hours``.
+
+    Supply reaching it again ends the pocket at once (the cutter leaves the road).
+    """
+    from sim.supply import CutOff
+
+    def village_post(extra=()):
+        model = OperationModel(load_scenario(POSTS, QUIET + CUTTER + [
+            f"parameters.supply.relieved_after_hours={hours}", *extra]), rng=0)
+        model.run_for(4)
+        village = model.battalions["village_post"]
+        assert village.encircled and not village.withdrawing
+        return model, village
+
+    model, village = village_post()
+    cutter = model.battalions["far_post"]
+    cutter.cell = model.grid[model.world.places["dadivank"]]  # far off the road and the post
+    cutter.objective_cell = cutter.coordinate
+    model.update_control(capture=False)
+    model.run_for(1)
+    assert village.supply_path and not village.encircled  # supplied again: out at once
+
+    model, village = village_post()
+    monkeypatch.setattr(CutOff, "pocketed", lambda self, cell: False)  # the ring opens
+    start = model.time
+    while village.encircled and model.time < start + 10:
+        model.run_for(1)
+    assert not village.encircled
+    waited = (model.time - start - 1) * model.spec.step_hours  # the step that found it open: 0
+    assert waited == hours
+    ends = [e for e in model.events if e["unit"] == "village_post" and e["event"] == "broke_out"]
+    assert len(ends) == 1 and ends[0]["cause"] == "linked up with own lines"
