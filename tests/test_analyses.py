@@ -47,3 +47,10 @@ def test_the_phases_add_up_to_each_runs_dead(validated, monkeypatch, capsys):
 def test_the_omar_road_script_measures_a_run(monkeypatch, capsys):
     out = run_script("omar_road_cut.py", [1], monkeypatch, capsys)
     assert "of 1 runs with a cut after the reserves arrive" in out
+
+
+def test_the_link_up_script_replays_the_runs_with_none_left(validated, monkeypatch, capsys):
+    found = runpy.run_path(str(ANALYSES / "link_ups.py"))
+    seeds = found["runs_with_none_left"](str(validated))
+    out = run_script("link_ups.py", [validated, 1], monkeypatch, capsys)
+    assert f"runs replayed: {min(len(seeds), 1)}" in out and "link-ups after the order" in out
