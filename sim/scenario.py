@@ -254,8 +254,8 @@ class Plan(Strict):
     """A side's plan: phases of orders, reinforcements with their arrival dates, withdrawal.
 
     ``reduce_pockets_km`` is how far from its objective a battalion that holds its attack
-    objective is sent against an encircled enemy battalion (:func:`sim.encirclement.
-    reduce_pockets`); 0, the default, sends none.
+    objective is sent against an encircled enemy battalion
+    (:func:`sim.encirclement.reduce_pockets`); 0, the default, sends none.
     """
 
     phases: list[Phase] = Field(default_factory=list)
