@@ -95,9 +95,14 @@ class ResultStore:
         """Move the runs of another version of the model into ``superseded/CODE/``.
 
         Their keys are not this version's, so none would be reused; they are kept, not deleted.
+        A version set aside before (the folder went back and forth between two versions) goes
+        to ``superseded/CODE.2/`` and so on.
         """
-        target = self.root / "superseded" / code
-        target.mkdir(parents=True, exist_ok=True)
+        target, copy = self.root / "superseded" / code, 1
+        while target.exists():
+            copy += 1
+            target = self.root / "superseded" / f"{code}.{copy}"
+        target.mkdir(parents=True)
         for name in ("runs", "manifest.json", "design.parquet", "summary.parquet"):
             if (self.root / name).exists():
                 (self.root / name).replace(target / name)

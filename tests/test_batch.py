@@ -219,6 +219,24 @@ def test_the_runs_of_another_version_of_the_model_are_set_aside(tmp_path):
     assert len(list((out / "runs" / "summary").glob("*.parquet"))) == 2
 
 
+def test_a_version_set_aside_twice_keeps_both_sets_of_runs(tmp_path):
+    """A folder that went from version A to B and back: A's runs of both times are kept."""
+    store = ResultStore(tmp_path / "batch")
+    set_aside = []
+    for time_round in (1, 2):
+        store.prepare()
+        (store.table_dir("summary") / f"run{time_round}.parquet").write_text("a run")
+        (store.root / "manifest.json").write_text(json.dumps({"round": time_round}))
+        set_aside.append(store.set_aside_version("a" * 16))
+    assert set_aside == [store.root / "superseded" / ("a" * 16),
+                      store.root / "superseded" / f"{'a' * 16}.2"]
+    for time_round, kept in enumerate(set_aside, start=1):
+        assert json.loads((kept / "manifest.json").read_text()) == {"round": time_round}
+        assert [p.name for p in (kept / "runs" / "summary").iterdir()] == [
+            f"run{time_round}.parquet"]
+    assert list(store.table_dir("summary").iterdir()) == []  # a clean folder for this version
+
+
 def test_a_batch_loads_only_the_series_and_events_of_its_own_runs(reference_batch, tmp_path):
     out = tmp_path / "copy"
     shutil.copytree(reference_batch.root, out)
