@@ -94,8 +94,9 @@ def reduce_pockets(model, side: str, reach_km: float) -> None:
         target = None
         if fit and reach_km > 0:
             home = places[unit.task.objective]
-            near = [(terrain.distance_km(home, p.coordinate), p.battalion_id, p)
-                    for p in pockets if terrain.distance_km(home, p.coordinate) <= reach_km]
+            near = [(km, p.battalion_id, p) for km, p in
+                    ((terrain.distance_km(home, p.coordinate), p) for p in pockets)
+                    if km <= reach_km]
             if unit.reducing:  # it keeps at its pocket while that lasts
                 near = [n for n in near if n[1] == unit.pocket_target] or near
             target = min(near)[2] if near else None

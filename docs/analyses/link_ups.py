@@ -71,9 +71,12 @@ def link_ups(seed: int) -> list[tuple[str, str, float]]:
                     <= RING_CELLS]
             ring_changed = False
             for b in ring:
-                bx, by, state, men = where.get((b, end), (np.nan, np.nan, "destroyed", 0))
+                if (b, end) not in where:  # gone from the field
+                    ring_changed = True
+                    continue
+                bx, by, state, men = where[(b, end)]
                 moved = np.hypot(bx - where[(b, start)][0], by - where[(b, start)][1])
-                ring_changed |= not moved <= MOVED_CELLS or state == "broken" or men == 0
+                ring_changed |= moved > MOVED_CELLS or state == "broken" or men == 0
             if (e["unit"], end) in supplied:
                 kind = "its supply reached it again"
             elif np.hypot(x1 - x0, y1 - y0) > MOVED_CELLS:
