@@ -629,7 +629,7 @@ class Battalion(CellAgent):
         self.receive_task(self.task)
 
     def fall_back_for_supply(self, base: str) -> None:
-        """Its attack has run out of supplies: it pulls back to restock at ``base``."""
+        """Out of supplies off its supply path: it pulls back to restock at ``base``."""
         self._order(Orders.RESUPPLYING)
         self.fall_back(base)
 

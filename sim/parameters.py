@@ -770,7 +770,7 @@ class SupplyParameters(ParameterGroup):
         "Assumption.")
     resume_attack_days: float = Field(
         2.0, gt=0, description="days of supply a battalion that pulled back to restock must "
-        "hold before it resumes its attack. Assumption.")
+        "hold before it resumes its task. Assumption.")
     offroad_km: float = Field(
         8.0, ge=0, description="km; longest off-road carry from a road node to a unit (porters, "
         "pack animals). Assumption.")

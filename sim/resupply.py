@@ -1,7 +1,8 @@
 """Each side's supply in one step: traced, stocks refilled or spent, cuts logged.
 
 Supply is traced from the depots, stocks are refilled or spent, the enemy's road cuts are
-logged, and an attack that has run out is pulled back to restock (its culminating point).
+logged, and a battalion that has run out off its supply path is pulled back to restock (an
+attack's culminating point; a post's or a battery's rations spent).
 
 The network and the geometry of cuts are :mod:`sim.supply`; what happens to a battalion the
 enemy cuts off from it (encirclement, breakout, surrender) is :mod:`sim.encirclement`.
@@ -159,21 +160,24 @@ class SupplyLines:
         return roads
 
     def manage_supply_pause(self, unit, carried: np.ndarray) -> None:
-        """An attack that has run out of supplies pulls back to restock (culminating point).
+        """A battalion off its supply path that has run out of supplies pulls back to restock.
 
-        The battalion falls back to the nearest supplied place its side holds and resumes its
-        task once restocked.
+        An attack that has outrun its supplies culminates; a post or a battery that has eaten
+        its stocks does not wait at its place to starve. Whatever its task, the battalion falls
+        back to the nearest supplied place its side holds and takes its task up again once
+        restocked.
         """
         model = self.model
         p = model.spec.parameters.supply
         if unit.resupplying:
             if unit.supply_days >= p.resume_attack_days and unit.task is not None:
                 unit.end_supply_pause(resume=True)
-                model.log_event("attack_resumed", unit=unit.battalion_id, cause="resupplied",
+                attacking = unit.task.posture == Posture.ATTACK
+                model.log_event("attack_resumed" if attacking else "task_resumed",
+                                unit=unit.battalion_id, cause="resupplied",
                                 place=model.place_name(unit.coordinate))
             return
-        attacking = unit.task is not None and unit.task.posture == Posture.ATTACK
-        if (unit.supplied or unit.supply_path or not attacking or unit.withdrawing
+        if (unit.supplied or unit.supply_path or unit.task is None or unit.withdrawing
                 or unit.broken or unit.encircled):
             return
         base = self.supplied_place(unit, carried)

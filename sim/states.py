@@ -22,7 +22,7 @@ its :class:`Orders`, a second and independent axis:
 ================  ==========================================================================
 orders            may become
 ================  ==========================================================================
-TASK              RESUPPLYING (its attack ran out of supplies), REDUCING, WITHDRAWING
+TASK              RESUPPLYING (it ran out of supplies), REDUCING, WITHDRAWING
 REDUCING          TASK (the pocket gone, or a new task), RESUPPLYING, WITHDRAWING
 RESUPPLYING       TASK (restocked, or the pause ended), WITHDRAWING (the order overrides it)
 WITHDRAWING       nothing: a battalion falling back out of the fight stays so to the end
@@ -31,10 +31,11 @@ WITHDRAWING       nothing: a battalion falling back out of the fight stays so to
 Orders change only through the battalion's verbs (``fall_back_for_supply``,
 ``end_supply_pause``, ``attack_pocket``, ``end_pocket_attack``, ``withdraw``), checked against
 :data:`ORDER_CHANGES`; the mechanism that gives an order logs it as an event
-(``falls_back_for_supply``, ``attack_resumed``, ``attacks_pocket``, ``pocket_attack_ended``,
-``withdrawal``, ``breakout``). Orders combine with any state: a withdrawing battalion marches,
-holds its exit or breaks. The ring round it (encircled) is its situation, not a state or an
-order: it comes and goes with the enemy (``encircled``, ``broke_out``) whatever it is doing.
+(``falls_back_for_supply``, ``attack_resumed`` or ``task_resumed``, ``attacks_pocket``,
+``pocket_attack_ended``, ``withdrawal``, ``breakout``). Orders combine with any state: a
+withdrawing battalion marches, holds its exit or breaks. The ring round it (encircled) is its
+situation, not a state or an order: it comes and goes with the enemy (``encircled``,
+``broke_out``) whatever it is doing.
 """
 
 from __future__ import annotations

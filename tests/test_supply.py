@@ -93,8 +93,10 @@ def test_a_snow_closed_pass_carries_no_supply():
     model.run_for(1)
     blocked = model.supply.blockages("blue", model.control, model.passes.closed_edges())
     assert blocked[("toganali", "omar_pass")].cause == "snow"
-    model.run_for(16)
-    assert not model.battalions["village_post"].supply_path
+    model.run_for(4)
+    post = model.battalions["village_post"]
+    assert not post.supply_path and post.supplied  # it lives on its stock
+    model.run_for(12)
     # cut off by the snow alone, not by the enemy: not encircled
     assert not any(u.ever_encircled for u in model.battalions.values())
 
@@ -608,3 +610,38 @@ def test_a_pocket_ends_only_once_the_ring_has_stayed_open(hours, monkeypatch):
     assert waited == hours
     ends = [e for e in model.events if e["unit"] == "village_post" and e["event"] == "broke_out"]
     assert len(ends) == 1 and ends[0]["cause"] == "linked up with own lines"
+
+
+@pytest.mark.parametrize("posture", ["attack", "defend", "move"])
+def test_a_battalion_out_of_supplies_off_its_supply_path_falls_back_whatever_its_task(
+        scenario, posture):
+    """A post or a battery whose stocks are spent goes back to be fed, as an attack does."""
+    from sim.scenario import Task
+
+    model = OperationModel(scenario, rng=0)
+    model.run_for(1)
+    unit = model.battalions["az_701_5"]
+    unit.receive_task(Task(objective="omar_pass", posture=posture))
+    carried = model.supply_lines.carried_cells["azerbaijan"]
+    unit.supply_days, unit.supply_path = 0.0, True  # on its supply path it waits to be fed
+    model.supply_lines.manage_supply_pause(unit, carried)
+    assert not unit.resupplying
+    unit.supply_path = False
+    model.supply_lines.manage_supply_pause(unit, carried)
+    assert unit.resupplying and carried[unit.objective_cell]
+    assert model.events[-1]["event"] == "falls_back_for_supply"
+    unit.supply_days = model.spec.parameters.supply.resume_attack_days
+    model.supply_lines.manage_supply_pause(unit, carried)
+    assert not unit.resupplying and unit.task.posture == posture
+    assert model.events[-1]["event"] == ("attack_resumed" if posture == "attack"
+                                         else "task_resumed")
+
+
+def test_a_battalion_without_a_task_is_not_pulled_back_to_restock(scenario):
+    """Only a battalion with a task to take up again has a pause to restock."""
+    model = OperationModel(scenario, rng=0)
+    model.run_for(1)
+    unit = model.battalions["az_701_5"]
+    unit.task, unit.supply_days, unit.supply_path = None, 0.0, False
+    model.supply_lines.manage_supply_pause(unit, model.supply_lines.carried_cells["azerbaijan"])
+    assert not unit.resupplying
