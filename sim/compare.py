@@ -24,6 +24,7 @@ SIDE_MEASURES = (  # summary column suffix -> label
     ("dead", "dead"), ("killed", "killed"), ("died_of_wounds", "died of wounds"),
     ("cold_dead", "dead of cold injuries"), ("hypothermia_dead", "dead of hypothermia"),
     ("dead_unevacuated", "died untreated"), ("missing", "missing"),
+    ("dead_after_withdrawal_order", "dead after the withdrawal order"),
     ("encircled_units", "battalions ever encircled"),
     ("encircled_at_end", "battalions left encircled"),
 )

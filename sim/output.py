@@ -21,6 +21,9 @@ from .scoring import encircled_at_end, encircled_units, load_record, measure
 def summarise(model) -> dict[str, Any]:
     """The run's summary: scenario, seed, dates, each side's men by state and cause.
 
+    ``dead_after_withdrawal_order`` counts a side's dead from its commander's decision to
+    withdraw (0 when none was taken), the split `validate` prints by phase.
+
     When the scenario names a record, the milestones measured against it are added.
     """
     spec = model.spec
@@ -29,6 +32,9 @@ def summarise(model) -> dict[str, Any]:
         sides[side] = model.side_totals(side)
         sides[side]["encircled_units"] = encircled_units(model, side)
         sides[side]["encircled_at_end"] = encircled_at_end(model, side)
+        decided = model.commanders[side].dead_when_decided
+        sides[side]["dead_after_withdrawal_order"] = (
+            0 if decided is None else sides[side]["dead"] - decided)
     summary = {
         "scenario": spec.name,
         "seed": model.seed,

@@ -153,6 +153,7 @@ class Commander:
     withdrawal_ordered_at: float | None = None
     withdrawal_completed_at: float | None = None
     left_in_pockets: list[str] | None = None  # when all but the encircled were out
+    dead_when_decided: int | None = None  # the side's dead when the withdrawal was decided
     cut_off_since: float | None = None  # since when enough battalions have been cut off
 
     def consider_withdrawal(self) -> None:
@@ -205,6 +206,7 @@ class Commander:
         if not reasons:
             return
         self.withdrawal_decided_at = self.model.time
+        self.dead_when_decided = self.model.side_totals(self.side_id)["dead"]
         self.model.log_event("withdrawal_decided", unit=self.side_id, cause="; ".join(reasons))
         delay = rule.order_delay_hours / self.model.spec.step_hours
         self.model.schedule_event(self.order_withdrawal, at=self.model.time + max(delay, 0.5))

@@ -278,7 +278,8 @@ def deaths_by_phase(timeseries: pd.DataFrame, events: pd.DataFrame, side: str) -
     for key, run in frame.sort_values("date").groupby("key"):
         end = run[columns].iloc[-1]
         cut = order_at.get(key)
-        before = run.loc[run["date"] <= cut, columns].iloc[-1] if cut is not None else end
+        before = end if cut is None else run.loc[
+            pd.to_datetime(run["date"]) <= pd.Timestamp(cut), columns].iloc[-1]
         rows.append(("before the withdrawal order", before))
         rows.append(("after it", end - before))
         rows.append(("whole run", end))

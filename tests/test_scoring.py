@@ -128,3 +128,19 @@ def test_deaths_by_phase_split_each_run_at_its_withdrawal_order():
     assert table.loc["after it", "dead"] == 10.0
     assert table.loc["after it", "hypothermia_dead"] == 5.0
     assert table.loc["whole run", "killed"] == (13 + 6) / 2
+
+
+def test_the_summary_counts_the_dead_after_the_withdrawal_order_as_validate_splits_them(replay):
+    """The summary's per-run figure is the run's own 'after it' of :func:`deaths_by_phase`."""
+    from sim.output import model_timeseries, summarise
+    from sim.scoring import deaths_by_phase
+
+    summary = summarise(replay)
+    events = pd.DataFrame(replay.events).assign(key="run")
+    series = model_timeseries(replay).assign(key="run")
+    for side, totals in summary["sides"].items():
+        decided = replay.commanders[side].withdrawal_decided_at is not None
+        after = deaths_by_phase(series, events, side).loc["after it", "dead"]
+        assert totals["dead_after_withdrawal_order"] == after
+        assert (0 < after <= totals["dead"]) if decided else after == 0
+    assert replay.commanders["azerbaijan"].withdrawal_decided_at is not None
