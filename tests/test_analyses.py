@@ -32,6 +32,7 @@ def test_the_pockets_script_counts_every_run(validated, monkeypatch, capsys):
         counts = re.search(r"none (\d+), 1-3 (\d+), 4 or more (\d+)", line).groups()
         assert sum(map(int, counts)) == 2  # each run counted once
     assert "battalions left in pockets, by how they ended" in out
+    assert re.search(r"the rest were out: (median \d+ h over \d+|none)$", out, re.M)
 
 
 def test_the_phases_add_up_to_each_runs_dead(validated, monkeypatch, capsys):

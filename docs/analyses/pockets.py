@@ -9,6 +9,8 @@ Prints the figures `docs/validation.md` gives for the encirclements.
 import sys
 from collections import Counter
 
+import pandas as pd
+
 from sim import load_batch
 
 
@@ -47,6 +49,27 @@ def main(folder: str) -> None:
           dict(fates))
     print("battalions left in pockets, by where they were last encircled (the five commonest):",
           dict(places.most_common(5)))
+    print("runs with none left, hours from each battalion's last way out of a pocket after the "
+          "order to the moment the rest were out:", hours_out_before_the_rest(events, left))
+
+
+def hours_out_before_the_rest(events, left) -> str:
+    """Median and count of the hours between a battalion's last link-up and the end.
+
+    Over the runs with none left in pockets: for each battalion that got out of a pocket after
+    the withdrawal order, the hours from its last ``broke_out`` to ``withdrawn_but_pockets``.
+    """
+    orders = events.query("event == 'withdrawal' and unit == 'azerbaijan'").set_index("seed")
+    ends = events.query("event == 'withdrawn_but_pockets'").set_index("seed")
+    hours = []
+    for seed in left[left == 0].index.intersection(ends.index).intersection(orders.index):
+        run = events[(events.seed == seed) & (events.event == "broke_out")
+                     & events.unit.str.startswith("az_")
+                     & (events.time >= orders.time[seed])]
+        end = pd.Timestamp(ends.time[seed])
+        hours += [(end - pd.Timestamp(t)) / pd.Timedelta(hours=1)
+                  for t in run.groupby("unit").time.max()]
+    return f"median {pd.Series(hours).median():.0f} h over {len(hours)}" if hours else "none"
 
 
 if __name__ == "__main__":
