@@ -43,6 +43,10 @@ def test_the_phases_add_up_to_each_runs_dead(validated, monkeypatch, capsys):
     assert len(phases) and (phases >= 0).all().all()
     assert (phases.sum(axis=1) == dead[phases.index]).all()
     assert "median dead by phase" in run_script("phase_split.py", [validated], monkeypatch, capsys)
+    both = run_script("phase_split.py", [validated, validated], monkeypatch, capsys)
+    assert f"{len(phases)} seeds in both" in both
+    name, *medians = both.splitlines()[-1].split()
+    assert name == "retreat" and [float(m) for m in medians] == [phases.median()["retreat"]] * 2
 
 
 def test_the_omar_road_script_measures_a_run(monkeypatch, capsys):

@@ -1,11 +1,12 @@
 """Azerbaijani dead in three phases: the advance, the counter-offensive, the retreat.
 
-    .venv/bin/python docs/analyses/phase_split.py FOLDER
+    .venv/bin/python docs/analyses/phase_split.py FOLDER [OTHER]
 
 FOLDER is the --out of `run_sim.py validate`. Over the runs whose withdrawal order came after
 the counter-offensive began (the start of the phase the scenario's `app.switchable_phase`
 names: the Armenian commanders' order of 12 February 1994), the medians of the dead before it,
-between it and the order, and after the order.
+between it and the order, and after the order. With OTHER (a validate folder of a what-if over
+the same seeds), the same medians for both, over the seeds in both tables.
 """
 
 import sys
@@ -42,12 +43,20 @@ def phases(folder: str) -> pd.DataFrame:
     return pd.DataFrame.from_dict(rows, orient="index")
 
 
-def main(folder: str) -> None:
-    """Print the medians of the batch in ``folder``."""
+def main(folder: str, other: str | None = None) -> None:
+    """Print the medians of the batch in ``folder``, or of two batches over their common seeds."""
     table = phases(folder)
-    print(len(table), "runs; median dead by phase:")
-    print(table.median().to_string())
+    if other is None:
+        print(len(table), "runs; median dead by phase:")
+        print(table.median().to_string())
+        return
+    second = phases(other)
+    seeds = table.index.intersection(second.index)
+    medians = pd.concat([t.loc[seeds].median() for t in (table, second)], axis=1)
+    medians.columns = [folder, other]
+    print(len(seeds), "seeds in both; median dead by phase:")
+    print(medians.to_string())
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(*sys.argv[1:3])
