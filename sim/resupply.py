@@ -80,8 +80,11 @@ class SupplyLines:
                 if announce:
                     self.manage_supply_pause(unit, carried)
                 ring_open = unit.supply_path or not cut_off.pocketed(unit.coordinate)
-                if ring_open and not (unit.encircled and announce and not unit.supply_path
-                                      and unit.note_ring_open() < p.relieved_after_hours):
+                # An encircled battalion is out once its supply reaches it, or once the ring
+                # has stayed open relieved_after_hours; a shorter opening is an interruption.
+                interrupted = (ring_open and unit.encircled and announce and not unit.supply_path
+                               and unit.note_ring_open() < p.relieved_after_hours)
+                if ring_open and not interrupted:
                     if unit.encircled and announce:
                         model.log_event("broke_out", unit=unit.battalion_id,
                                         cause="linked up with own lines",
